@@ -1,0 +1,228 @@
+"""Every event type of the stream, as frozen tagged msgspec Structs: a public contract.
+
+Rules (STYLE §2-3): past-tense names; a tag is ``<Name>.v<N>`` and never changes meaning;
+new fields get defaults; a type change means a new tag. Readers skip tags they do not know
+(see ``KNOWN_TYPES``). Pure; no I/O.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from porch.domain.common import Actor
+
+
+class Event(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    """Fields every event carries."""
+
+    id: str
+    time: str
+    actor: Actor
+    command_id: str
+
+
+# --- Repository -------------------------------------------------------------------------
+
+
+class RepositoryRegistered(Event, frozen=True, kw_only=True, tag="RepositoryRegistered.v1"):
+    namespace: str
+    name: str
+    uid: str
+    spec: dict[str, Any]
+    labels: dict[str, str] = {}
+    annotations: dict[str, str] = {}
+
+
+class RepositoryUpdated(Event, frozen=True, kw_only=True, tag="RepositoryUpdated.v1"):
+    spec: dict[str, Any]
+    labels: dict[str, str] = {}
+    annotations: dict[str, str] = {}
+
+
+class RepositoryUnregistered(Event, frozen=True, kw_only=True, tag="RepositoryUnregistered.v1"):
+    pass
+
+
+class RepositoryConnected(Event, frozen=True, kw_only=True, tag="RepositoryConnected.v1"):
+    """git-sync reached the repository and found its branch."""
+
+    commit: str = ""
+
+
+class RepositoryConnectionFailed(
+    Event, frozen=True, kw_only=True, tag="RepositoryConnectionFailed.v1"
+):
+    reason: str
+    message: str
+
+
+# --- Package revisions (all revisions of one package share a consistency boundary) ------
+
+
+class Task(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """A creation task as the API shows it (``type`` plus one payload)."""
+
+    type: str
+    init: dict[str, Any] | None = None
+    clone: dict[str, Any] | None = None
+    edit: dict[str, Any] | None = None
+    upgrade: dict[str, Any] | None = None
+
+
+class RevisionCreated(Event, frozen=True, kw_only=True, tag="RevisionCreated.v1"):
+    namespace: str
+    repository: str
+    package: str
+    workspace: str
+    uid: str
+    tasks: tuple[Task, ...]
+    resources: dict[str, str]  # package-relative path -> sha256 hex of the content
+    labels: dict[str, str] = {}
+    annotations: dict[str, str] = {}
+
+
+class RevisionResourcesUpdated(Event, frozen=True, kw_only=True, tag="RevisionResourcesUpdated.v1"):
+    workspace: str
+    resources: dict[str, str]
+
+
+class RevisionMetadataUpdated(Event, frozen=True, kw_only=True, tag="RevisionMetadataUpdated.v1"):
+    workspace: str
+    labels: dict[str, str]
+    annotations: dict[str, str]
+
+
+class RevisionProposed(Event, frozen=True, kw_only=True, tag="RevisionProposed.v1"):
+    workspace: str
+
+
+class RevisionRejected(Event, frozen=True, kw_only=True, tag="RevisionRejected.v1"):
+    """Proposed back to Draft."""
+
+    workspace: str
+
+
+class RevisionApproved(Event, frozen=True, kw_only=True, tag="RevisionApproved.v1"):
+    workspace: str
+    revision: int
+
+
+class RevisionDeletionProposed(Event, frozen=True, kw_only=True, tag="RevisionDeletionProposed.v1"):
+    workspace: str
+
+
+class RevisionDeletionRejected(Event, frozen=True, kw_only=True, tag="RevisionDeletionRejected.v1"):
+    """DeletionProposed back to Published."""
+
+    workspace: str
+
+
+class RevisionDeleted(Event, frozen=True, kw_only=True, tag="RevisionDeleted.v1"):
+    workspace: str
+
+
+class RevisionSynced(Event, frozen=True, kw_only=True, tag="RevisionSynced.v1"):
+    """git-sync wrote the revision to its repository (a fact, not a command)."""
+
+    workspace: str
+    revision: int
+    commit: str
+    ref: str
+    source_event: str
+
+
+class RevisionSyncFailed(Event, frozen=True, kw_only=True, tag="RevisionSyncFailed.v1"):
+    workspace: str
+    reason: str
+    message: str
+    source_event: str
+
+
+RepositoryEvent = (
+    RepositoryRegistered
+    | RepositoryUpdated
+    | RepositoryUnregistered
+    | RepositoryConnected
+    | RepositoryConnectionFailed
+)
+PackageEvent = (
+    RevisionCreated
+    | RevisionResourcesUpdated
+    | RevisionMetadataUpdated
+    | RevisionProposed
+    | RevisionRejected
+    | RevisionApproved
+    | RevisionDeletionProposed
+    | RevisionDeletionRejected
+    | RevisionDeleted
+    | RevisionSynced
+    | RevisionSyncFailed
+)
+AnyEvent = RepositoryEvent | PackageEvent
+
+_ALL: tuple[type[Event], ...] = (
+    RepositoryRegistered,
+    RepositoryUpdated,
+    RepositoryUnregistered,
+    RepositoryConnected,
+    RepositoryConnectionFailed,
+    RevisionCreated,
+    RevisionResourcesUpdated,
+    RevisionMetadataUpdated,
+    RevisionProposed,
+    RevisionRejected,
+    RevisionApproved,
+    RevisionDeletionProposed,
+    RevisionDeletionRejected,
+    RevisionDeleted,
+    RevisionSynced,
+    RevisionSyncFailed,
+)
+KNOWN_TYPES: frozenset[str] = frozenset(str(cls.__struct_config__.tag) for cls in _ALL)
+
+_decoder: msgspec.json.Decoder[AnyEvent] = msgspec.json.Decoder(AnyEvent)
+_encoder = msgspec.json.Encoder()
+
+
+def type_of(event: Event) -> str:
+    return str(type(event).__struct_config__.tag)
+
+
+def encode(event: Event) -> bytes:
+    return _encoder.encode(event)
+
+
+def decode(data: bytes) -> AnyEvent:
+    """Decode one known event; raises ``msgspec.ValidationError`` for unknown tags."""
+    return _decoder.decode(data)
+
+
+__all__ = [
+    "KNOWN_TYPES",
+    "AnyEvent",
+    "Event",
+    "PackageEvent",
+    "RepositoryConnected",
+    "RepositoryConnectionFailed",
+    "RepositoryEvent",
+    "RepositoryRegistered",
+    "RepositoryUnregistered",
+    "RepositoryUpdated",
+    "RevisionApproved",
+    "RevisionCreated",
+    "RevisionDeleted",
+    "RevisionDeletionProposed",
+    "RevisionDeletionRejected",
+    "RevisionMetadataUpdated",
+    "RevisionProposed",
+    "RevisionRejected",
+    "RevisionResourcesUpdated",
+    "RevisionSyncFailed",
+    "RevisionSynced",
+    "Task",
+    "decode",
+    "encode",
+    "type_of",
+]

@@ -1,0 +1,22 @@
+"""Git adapter: publishes package revisions in Porch's ref layout and lists remote refs.
+
+Synchronous pygit2 calls (callers wrap them in ``asyncio.to_thread``) against a bare cache
+clone per URL. Must not import the event log, OCI or any service; must never let credentials
+reach a message, a log, a path or commit metadata.
+"""
+
+from porch.git.credentials import Credentials
+from porch.git.publishing import (
+    PublishRequest,
+    PublishResult,
+    list_remote_refs,
+    publish_revision,
+)
+
+__all__ = [
+    "Credentials",
+    "PublishRequest",
+    "PublishResult",
+    "list_remote_refs",
+    "publish_revision",
+]

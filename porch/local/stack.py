@@ -1,0 +1,241 @@
+"""``porch up``: the whole system on this machine, supervised until Ctrl-C.
+
+Starts NATS with JetStream, a Git server over a local bare repository, and the four
+services as child processes (logs under ``$PORCH_HOME/logs``), restarts a service that
+dies, writes ``$PORCH_HOME/kubeconfig`` once the API answers, and stops everything in
+reverse order on SIGINT/SIGTERM. Ports are remembered in ``$PORCH_HOME/ports.json`` so
+the kubeconfig stays valid across restarts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import ssl
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from porch.local.gitserver import GitServer, ensure_bare_repository
+from porch.local.natsserver import NatsServer
+from porch.local.ports import free_port, wait_for_port
+from porch.security import kubeconfig, pki, tokens
+
+LOCAL_REPO = "packages"
+RESTARTS_PER_MINUTE = 5
+
+
+@dataclass(frozen=True)
+class Ports:
+    nats: int
+    apiserver: int
+    git: int
+    fnrunner: int
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def remembered_ports(home: Path, *, apiserver: int | None = None) -> Ports:
+    path = home / "ports.json"
+    old: dict[str, int] = json.loads(path.read_text()) if path.exists() else {}
+    chosen = {}
+    for name in ("nats", "apiserver", "git", "fnrunner"):
+        want = apiserver if name == "apiserver" and apiserver else old.get(name)
+        chosen[name] = want if want and _port_free(want) else free_port()
+    path.write_text(json.dumps(chosen))
+    return Ports(**chosen)
+
+
+@dataclass
+class Child:
+    name: str
+    args: list[str]
+    log: Path
+    env: dict[str, str]
+    proc: subprocess.Popen[bytes] | None = None
+    starts: list[float] = field(default_factory=list)
+
+    def start(self) -> None:
+        self.starts = [t for t in self.starts if t > time.monotonic() - 60] + [time.monotonic()]
+        out = self.log.open("ab")
+        self.proc = subprocess.Popen(
+            self.args, stdout=out, stderr=subprocess.STDOUT, env=self.env, start_new_session=True
+        )
+        out.close()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@dataclass
+class Stack:
+    home: Path
+    ports: Ports
+    say: Callable[[str], None] = print
+    nats: NatsServer | None = None
+    git: GitServer | None = None
+    children: list[Child] = field(default_factory=list)
+
+    @property
+    def kubeconfig(self) -> Path:
+        return self.home / "kubeconfig"
+
+    @property
+    def api_url(self) -> str:
+        return f"https://127.0.0.1:{self.ports.apiserver}"
+
+    @property
+    def repo_url(self) -> str:
+        assert self.git is not None
+        return self.git.url(LOCAL_REPO)
+
+    def start(self) -> None:
+        (self.home / "logs").mkdir(parents=True, exist_ok=True)
+        self.nats = NatsServer(store_dir=self.home / "nats", port=self.ports.nats)
+        self.nats.start()
+        ensure_bare_repository(self.home / "git" / f"{LOCAL_REPO}.git")
+        self.git = GitServer(base_dir=self.home / "git", port=self.ports.git)
+        self.git.start()
+        env = {**os.environ, "PORCH_HOME": str(self.home), "PYTHONUNBUFFERED": "1"}
+        py = sys.executable
+        nats_url = self.nats.url
+        specs = {
+            "orchestrator": [py, "-m", "porch_orchestrator", "run", "--nats", nats_url],
+            "git-sync": [
+                py,
+                "-m",
+                "porch_gitsync",
+                "--nats",
+                nats_url,
+                "--cache-dir",
+                str(self.home / "git-cache"),
+            ],
+            "fn-runner": [
+                py,
+                "-m",
+                "porch_fnrunner",
+                "--listen",
+                f"127.0.0.1:{self.ports.fnrunner}",
+            ],
+            "apiserver": [
+                py,
+                "-m",
+                "porch_apiserver",
+                "--nats",
+                nats_url,
+                "--listen",
+                f"127.0.0.1:{self.ports.apiserver}",
+                "--home",
+                str(self.home),
+            ],
+        }
+        for name, args in specs.items():
+            child = Child(name=name, args=args, log=self.home / "logs" / f"{name}.log", env=env)
+            child.start()
+            self.children.append(child)
+        self._await_api()
+        keys = pki.ensure_pki(self.home / "pki", hosts=["127.0.0.1"])
+        token = tokens.ensure_token_file(self.home / "tokens.csv")
+        kubeconfig.write_kubeconfig(
+            self.kubeconfig, server=self.api_url, ca_pem=keys.ca_pem, token=token
+        )
+
+    def _await_api(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        if not wait_for_port("127.0.0.1", self.ports.apiserver, timeout=timeout):
+            raise RuntimeError(
+                f"the apiserver did not start; see {self.home / 'logs/apiserver.log'}"
+            )
+        context = ssl.create_default_context(cafile=str(self.home / "pki" / "ca.crt"))
+        while time.monotonic() < deadline:
+            self.supervise()
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/readyz", context=context, timeout=2):
+                    return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.1)
+        raise RuntimeError("the apiserver did not become ready")
+
+    def supervise(self) -> None:
+        """Restart services that died, a few times a minute at most."""
+        for child in self.children:
+            if child.proc is not None and child.proc.poll() is not None:
+                if len(child.starts) >= RESTARTS_PER_MINUTE:
+                    raise RuntimeError(f"{child.name} keeps exiting; see {child.log}")
+                self.say(f"{child.name} exited with {child.proc.returncode}; restarting")
+                child.start()
+
+    def stop(self) -> None:
+        for child in reversed(self.children):
+            child.stop()
+        self.children.clear()
+        if self.git is not None:
+            self.git.stop()
+        if self.nats is not None:
+            self.nats.stop()
+
+    def banner(self) -> str:
+        return (
+            f"Porch is up (state in {self.home}).\n"
+            f"  export KUBECONFIG={self.kubeconfig}\n"
+            f"  kubectl api-resources --api-group=porch.kpt.dev\n"
+            f"  kubectl get repositories,packagerevisions\n"
+            f"Local Git repository: {self.repo_url} (branch main); register it with:\n"
+            f"  kubectl apply -f - <<EOF\n"
+            f"  apiVersion: config.porch.kpt.dev/v1alpha1\n"
+            f"  kind: Repository\n"
+            f"  metadata: {{name: {LOCAL_REPO}, namespace: default}}\n"
+            f"  spec: {{type: git, git: {{repo: {self.repo_url}, branch: main}}}}\n"
+            f"  EOF\n"
+            f"NATS: {self.nats.url if self.nats else ''}   logs: {self.home / 'logs'}\n"
+            "Press Ctrl-C to stop."
+        )
+
+
+def up(home: Path, *, apiserver_port: int | None = None) -> int:
+    home = home.resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    stack = Stack(home=home, ports=remembered_ports(home, apiserver=apiserver_port))
+    stopping = False
+
+    def on_signal(_sig: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        stack.start()
+        print(stack.banner(), flush=True)
+        while not stopping:
+            stack.supervise()
+            time.sleep(0.5)
+    finally:
+        print("stopping porch ...", flush=True)
+        stack.stop()
+    return 0
+
+
+__all__ = ["Ports", "Stack", "remembered_ports", "up"]

@@ -1,0 +1,172 @@
+"""The aiohttp application: routes, authentication, and errors as ``Status`` (one place).
+
+Discovery, OpenAPI and /version are static documents from pure modules; resource routes
+go to ``handlers.Resources``. Every request but /version and the health probes needs a
+bearer token; an unknown or missing one is a 401 Status and nothing is appended.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+
+from aiohttp import web
+from aiohttp.typedefs import Middleware
+
+from porch.errors import NotFound, PorchError, Unauthorized
+from porch.security import tokens
+from porch_apiserver import discovery, openapi, statuses
+from porch_apiserver.handlers import MAX_BODY, Resources
+from porch_apiserver.mirror import Mirror
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+PUBLIC = frozenset({"/version", "/healthz", "/livez", "/readyz"})
+
+
+def _status_response(error: PorchError) -> web.Response:
+    code, body = statuses.status_for(error)
+    return web.json_response(body, status=code)
+
+
+@web.middleware
+async def errors_as_status(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except PorchError as exc:
+        return _status_response(exc)
+    except web.HTTPNotFound:
+        return _status_response(NotFound("the server could not find the requested resource"))
+    except web.HTTPMethodNotAllowed as exc:
+        error = PorchError(
+            f"the server does not allow this method on the requested resource: {exc.method}"
+        )
+        error.code, error.reason = 405, "MethodNotAllowed"
+        return _status_response(error)
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("internal error serving %s %s", request.method, request.path)
+        return _status_response(PorchError("an internal error occurred; see the apiserver log"))
+
+
+def authentication(users: Mapping[str, tokens.UserInfo]) -> Middleware:
+    @web.middleware
+    async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path in PUBLIC:
+            return await handler(request)
+        user = tokens.authenticate(users, request.headers.get("Authorization"))
+        if user is None:
+            raise Unauthorized("Unauthorized")
+        request["user"] = user
+        return await handler(request)
+
+    return authenticate
+
+
+def readiness(mirror: Mirror) -> Middleware:
+    @web.middleware
+    async def ready(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if (
+            request.path.startswith("/apis/")
+            and request.path.count("/") > 3
+            and not mirror.ready.is_set()
+        ):
+            error = PorchError("the apiserver is still loading its projections")
+            error.code, error.reason = 503, "ServiceUnavailable"
+            return _status_response(error)
+        return await handler(request)
+
+    return ready
+
+
+def _json(body: object, *, content_type: str = "application/json") -> web.Response:
+    return web.Response(body=json.dumps(body).encode(), headers={"Content-Type": content_type})
+
+
+async def version(_: web.Request) -> web.Response:
+    return _json(discovery.version_info())
+
+
+async def healthz(_: web.Request) -> web.Response:
+    return web.Response(text="ok")
+
+
+async def api_root(request: web.Request) -> web.Response:
+    aggregated = discovery.negotiate_discovery(request.headers.get("Accept", ""))
+    if aggregated:
+        return _json(discovery.aggregated_core(), content_type=aggregated)
+    return _json(discovery.api_versions())
+
+
+async def apis_root(request: web.Request) -> web.Response:
+    aggregated = discovery.negotiate_discovery(request.headers.get("Accept", ""))
+    if aggregated:
+        return _json(discovery.aggregated_discovery(), content_type=aggregated)
+    return _json(discovery.api_group_list())
+
+
+async def api_group(request: web.Request) -> web.Response:
+    body = discovery.api_group(request.match_info["group"])
+    if body is None:
+        raise NotFound("the server could not find the requested resource")
+    return _json(body)
+
+
+async def api_resources(request: web.Request) -> web.Response:
+    body = discovery.api_resource_list(request.match_info["group"], request.match_info["version"])
+    if body is None:
+        raise NotFound("the server could not find the requested resource")
+    return _json(body)
+
+
+async def openapi_index(_: web.Request) -> web.Response:
+    return _json(openapi.openapi_v3_index())
+
+
+async def openapi_document(request: web.Request) -> web.Response:
+    data = openapi.openapi_v3_document_bytes(
+        request.match_info["group"], request.match_info["version"]
+    )
+    if data is None:
+        raise NotFound("the server could not find the requested resource")
+    return web.Response(body=data, content_type="application/json")
+
+
+def build(
+    *, resources: Resources, mirror: Mirror, users: Mapping[str, tokens.UserInfo]
+) -> web.Application:
+    app = web.Application(
+        middlewares=[errors_as_status, authentication(users), readiness(mirror)],
+        client_max_size=MAX_BODY,
+    )
+    r = app.router
+    for path in PUBLIC - {"/version"}:
+        r.add_get(path, healthz)
+    r.add_get("/version", version)
+    r.add_get("/api", api_root)
+    r.add_get("/apis", apis_root)
+    r.add_get("/openapi/v3", openapi_index)
+    r.add_get("/openapi/v3/apis/{group}/{version}", openapi_document)
+    r.add_get("/apis/{group}", api_group)
+    r.add_get("/apis/{group}/{version}", api_resources)
+    base = "/apis/{group}/{version}"
+    r.add_get(base + "/{plural}", resources.list_or_watch)
+    ns = base + "/namespaces/{namespace}/{plural}"
+    r.add_get(ns, resources.list_or_watch)
+    r.add_post(ns, resources.create)
+    item = ns + "/{name}"
+    r.add_get(item, resources.get)
+    r.add_put(item, resources.update)
+    r.add_patch(item, resources.patch)
+    r.add_delete(item, resources.delete)
+    sub = item + "/{subresource}"
+    r.add_get(sub, resources.get)
+    r.add_put(sub, resources.update)
+    r.add_patch(sub, resources.patch)
+    return app
+
+
+__all__ = ["build"]

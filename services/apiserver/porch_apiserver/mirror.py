@@ -1,0 +1,203 @@
+"""An in-memory mirror of the projection buckets, kept current by KV watches.
+
+Lists are memory scans, watches are fan-outs of the changes the mirror receives, and the
+write path reads aggregate states from here (ARCHITECTURE §2). Each bucket keeps a bounded
+log of recent changes so a watch can resume from a ``resourceVersion``; older versions
+answer 410 Gone. The mirror never writes to NATS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+from nats.js import JetStreamContext
+from nats.js.kv import KeyValue
+
+from porch.domain import snapshots
+from porch.eventlog import buckets
+
+log = logging.getLogger(__name__)
+
+LOG_SIZE = 10_000
+
+
+@dataclass(frozen=True)
+class Change:
+    type: str  # ADDED | MODIFIED | DELETED
+    key: str
+    object: dict[str, Any]
+    revision: int
+
+
+@dataclass
+class Collection:
+    """One bucket's objects with their revisions, and the recent change log."""
+
+    name: str
+    objects: dict[str, tuple[dict[str, Any], int]] = field(default_factory=dict)
+    revision: int = 0  # highest revision seen: the list resourceVersion
+    floor: int = 0  # oldest revision a watch may resume from
+    log: collections.deque[Change] = field(
+        default_factory=lambda: collections.deque(maxlen=LOG_SIZE)
+    )
+    watchers: set[asyncio.Queue[Change | None]] = field(default_factory=set)
+    changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+
+    def apply(self, entry: buckets.Entry) -> Change | None:
+        old = self.objects.get(entry.key)
+        if entry.value is None:
+            if old is None:
+                self._advance(entry.revision)
+                return None
+            del self.objects[entry.key]
+            obj = _with_rv(old[0], entry.revision)
+            change = Change("DELETED", entry.key, obj, entry.revision)
+        else:
+            obj = _with_rv(msgspec.json.decode(entry.value), entry.revision)
+            self.objects[entry.key] = (obj, entry.revision)
+            change = Change("MODIFIED" if old else "ADDED", entry.key, obj, entry.revision)
+        self._advance(entry.revision)
+        self.log.append(change)
+        if len(self.log) == self.log.maxlen:
+            self.floor = self.log[0].revision
+        for queue in list(self.watchers):
+            if queue.qsize() >= LOG_SIZE:  # a watcher that cannot keep up is closed
+                self.watchers.discard(queue)
+                queue.put_nowait(None)
+                continue
+            queue.put_nowait(change)
+        return change
+
+    def _advance(self, revision: int) -> None:
+        self.revision = max(self.revision, revision)
+
+    def since(self, revision: int) -> list[Change] | None:
+        """Changes after ``revision``, or None when that revision is too old to resume."""
+        if revision < self.floor:
+            return None
+        return [c for c in self.log if c.revision > revision]
+
+
+def _with_rv(obj: dict[str, Any], revision: int) -> dict[str, Any]:
+    meta = dict(obj.get("metadata") or {})
+    meta["resourceVersion"] = str(revision)
+    return {**obj, "metadata": meta}
+
+
+class Mirror:
+    def __init__(self, js: JetStreamContext, names: snapshots.Buckets) -> None:
+        self.js = js
+        self.names = names
+        self.repositories = Collection(names.repositories)
+        self.revisions = Collection(names.revisions)
+        self.states: dict[str, snapshots.StoredRepository | snapshots.StoredPackage] = {}
+        self._state_changed = asyncio.Condition()
+        self._kv: dict[str, KeyValue] = {}
+        self.ready = asyncio.Event()
+
+    def collection(self, bucket: str) -> Collection:
+        return self.repositories if bucket == self.names.repositories else self.revisions
+
+    async def run(self) -> None:
+        """Follow the three buckets forever; ``ready`` is set once all are caught up."""
+        for name in (self.names.repositories, self.names.revisions, self.names.state):
+            self._kv[name] = await buckets.open_bucket(self.js, name)
+        pending = {self.names.repositories, self.names.revisions, self.names.state}
+        caught_up = asyncio.Queue[str]()
+
+        async def follow(name: str) -> None:
+            first = True
+            async for entry in buckets.changes(self._kv[name]):
+                if entry is None:
+                    if first:
+                        first = False
+                        caught_up.put_nowait(name)
+                    continue
+                await self._apply(name, entry)
+
+        async with asyncio.TaskGroup() as group:
+            for name in list(pending):
+                group.create_task(follow(name))
+            while pending:
+                pending.discard(await caught_up.get())
+            for coll in (self.repositories, self.revisions):
+                coll.floor = coll.revision  # nothing older than the load can be resumed
+            self.ready.set()
+            log.info(
+                "mirror ready: %d repositories, %d package revisions",
+                len(self.repositories.objects),
+                len(self.revisions.objects),
+            )
+
+    async def _apply(self, name: str, entry: buckets.Entry) -> None:
+        if name == self.names.state:
+            async with self._state_changed:
+                if entry.value is None:
+                    self.states.pop(entry.key, None)
+                else:
+                    self.states[entry.key] = snapshots.decode_state(entry.key, entry.value)
+                self._state_changed.notify_all()
+            return
+        coll = self.collection(name)
+        async with coll.changed:
+            coll.apply(entry)
+            coll.changed.notify_all()
+
+    # --- reads for the write path ----------------------------------------------------------
+
+    def repository_state(self, namespace: str, name: str) -> snapshots.StoredRepository | None:
+        value = self.states.get(snapshots.repository_state_key(namespace, name))
+        return value if isinstance(value, snapshots.StoredRepository) else None
+
+    def package_state(
+        self, namespace: str, repository: str, package: str
+    ) -> snapshots.StoredPackage | None:
+        value = self.states.get(snapshots.package_state_key(namespace, repository, package))
+        return value if isinstance(value, snapshots.StoredPackage) else None
+
+    async def wait_state(self, key: str, seq: int, *, timeout: float) -> bool:
+        """Wait until the aggregate under ``key`` has folded sequence ``seq``."""
+
+        def done() -> bool:
+            value = self.states.get(key)
+            return value is not None and value.seq >= seq
+
+        async with self._state_changed:
+            try:
+                await asyncio.wait_for(self._state_changed.wait_for(done), timeout)
+            except TimeoutError:
+                return False
+        return True
+
+    async def catch_up(self, bucket: str, *, timeout: float) -> bool:
+        """Wait until this mirror holds everything the bucket holds right now."""
+        info = await self.js.stream_info(f"KV_{bucket}")
+        target = int(info.state.last_seq)
+        coll = self.collection(bucket)
+        async with coll.changed:
+            try:
+                await asyncio.wait_for(
+                    coll.changed.wait_for(lambda: coll.revision >= target), timeout
+                )
+            except TimeoutError:
+                return False
+        return True
+
+    async def watch(self, coll: Collection) -> AsyncIterator[Change | None]:
+        """Changes as they arrive; ``None`` means the watcher fell behind and must stop."""
+        queue: asyncio.Queue[Change | None] = asyncio.Queue()
+        coll.watchers.add(queue)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            coll.watchers.discard(queue)
+
+
+__all__ = ["Change", "Collection", "Mirror"]

@@ -1,0 +1,118 @@
+"""Label and field selectors as kube-apiserver parses them. Pure; no I/O.
+
+Label grammar (comma = AND): ``k=v``, ``k==v``, ``k!=v``, ``k in (a,b)``, ``k notin (a,b)``,
+``k``, ``!k``. Field selectors: ``f=v``, ``f==v``, ``f!=v`` over a per-resource set of
+supported fields; anything else is a 400 naming the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from porch.errors import BadRequest
+
+Predicate = Callable[[dict[str, Any]], bool]
+
+_SET = re.compile(r"^\s*(!?)([A-Za-z0-9./_-]+)\s*(?:(in|notin)\s*\(([^)]*)\))?\s*$")
+_EQ = re.compile(r"^\s*([A-Za-z0-9./_-]+)\s*(==|=|!=)\s*([A-Za-z0-9._-]*)\s*$")
+
+
+def _split(selector: str) -> list[str]:
+    """Split on commas that are not inside parentheses."""
+    parts, depth, cur = [], 0, ""
+    for ch in selector:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    if cur.strip():
+        parts.append(cur)
+    return parts
+
+
+Requirement = tuple[str, str, frozenset[str]]  # (key, operator, values)
+
+
+def _holds(req: Requirement, m: Mapping[str, str]) -> bool:
+    key, op, values = req
+    if op == "exists":
+        return key in m
+    if op == "!exists":
+        return key not in m
+    if op in ("=", "==", "in"):
+        return m.get(key) in values
+    return m.get(key) not in values  # "!=" and "notin" match objects without the key
+
+
+def parse_labels(selector: str) -> list[Requirement]:
+    reqs: list[Requirement] = []
+    for part in _split(selector or ""):
+        eq = _EQ.match(part)
+        if eq:
+            key, op, value = eq.groups()
+            reqs.append((key, op, frozenset({value})))
+            continue
+        st = _SET.match(part)
+        if not st or (st.group(1) and st.group(3)):
+            raise BadRequest(f"unable to parse requirement: {part.strip()!r}")
+        neg, key, op, values = st.groups()
+        if op:
+            reqs.append((key, op, frozenset(v.strip() for v in values.split(",") if v.strip())))
+        else:
+            reqs.append((key, "!exists" if neg else "exists", frozenset()))
+    return reqs
+
+
+def labels(selector: str) -> Callable[[Mapping[str, str]], bool]:
+    reqs = parse_labels(selector)
+    return lambda m: all(_holds(r, m) for r in reqs)
+
+
+FieldGetter = Callable[[dict[str, Any]], str]
+
+
+def fields(selector: str, supported: Mapping[str, FieldGetter]) -> Predicate:
+    reqs: list[tuple[FieldGetter, bool, str]] = []
+    for part in _split(selector or ""):
+        match = re.match(r"^\s*([^=!]+?)\s*(==|=|!=)\s*(.*?)\s*$", part)
+        if not match:
+            raise BadRequest(f"invalid field selector: {part.strip()!r}")
+        name, op, value = match.groups()
+        getter = supported.get(name)
+        if getter is None:
+            raise BadRequest(f"field label not supported: {name}")
+        reqs.append((getter, op != "!=", value))
+    return lambda o: all((g(o) == v) == want for g, want, v in reqs)
+
+
+def _get(*path: str) -> Callable[[dict[str, Any]], str]:
+    def getter(obj: dict[str, Any]) -> str:
+        cur: Any = obj
+        for key in path:
+            cur = cur.get(key) if isinstance(cur, dict) else None
+        return "" if cur is None else str(cur)
+
+    return getter
+
+
+COMMON_FIELDS = {
+    "metadata.name": _get("metadata", "name"),
+    "metadata.namespace": _get("metadata", "namespace"),
+}
+REVISION_FIELDS = {
+    **COMMON_FIELDS,
+    "spec.revision": _get("spec", "revision"),
+    "spec.packageName": _get("spec", "packageName"),
+    "spec.repository": _get("spec", "repository"),
+    "spec.workspaceName": _get("spec", "workspaceName"),
+    "spec.lifecycle": _get("spec", "lifecycle"),
+}
+
+__all__ = ["COMMON_FIELDS", "REVISION_FIELDS", "fields", "labels"]

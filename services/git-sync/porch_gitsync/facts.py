@@ -1,0 +1,53 @@
+"""Appending observed facts (not commands) to an aggregate's subject.
+
+A fact does not depend on state, so a conflict only means someone else wrote first: read
+the boundary's new last sequence and append again. The message id is derived from the
+work item, so a redelivered work item never records the same fact twice.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from nats.js import JetStreamContext
+
+from porch.domain import events as ev
+from porch.domain.common import Actor, CommandMeta, event_id
+from porch.errors import Conflict
+from porch.eventlog import appending
+
+ACTOR = Actor(user="system:porch-git-sync", groups=("system:serviceaccounts",))
+ATTEMPTS = 10
+
+
+def meta(msg_id: str) -> CommandMeta:
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return CommandMeta(command_id=msg_id, time=now, actor=ACTOR)
+
+
+def common(m: CommandMeta) -> dict[str, Any]:
+    return {"id": event_id(m, 0), "time": m.time, "actor": m.actor, "command_id": m.command_id}
+
+
+async def record(
+    js: JetStreamContext, *, subject: str, boundary: str | None, event: ev.Event
+) -> int:
+    for _ in range(ATTEMPTS):
+        expected = await appending.last_sequence(js, boundary or subject)
+        item = appending.Append(
+            subject=subject,
+            data=ev.encode(event),
+            event_type=ev.type_of(event),
+            msg_id=event.command_id,
+            expected=expected,
+            boundary=boundary,
+        )
+        try:
+            return await appending.append(js, item)
+        except Conflict:
+            continue
+    raise Conflict(f"could not record {ev.type_of(event)} on {subject}: too much contention")
+
+
+__all__ = ["ACTOR", "common", "meta", "record"]
