@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from nats.js import JetStreamContext, api
-from nats.js.errors import BucketNotFoundError, KeyNotFoundError
+from nats.js.errors import BucketNotFoundError, KeyNotFoundError, NotFoundError
 from nats.js.kv import KV_DEL, KV_PURGE, KeyValue
 
 HISTORY = 1
@@ -41,7 +41,7 @@ async def open_bucket(
 
 
 async def delete_bucket(js: JetStreamContext, name: str) -> None:
-    with contextlib.suppress(BucketNotFoundError):
+    with contextlib.suppress(BucketNotFoundError, NotFoundError):
         await js.delete_key_value(name)
 
 

@@ -6,9 +6,8 @@ annotation and ``info``, README.md, package-context.yaml). Pure; no I/O.
 
 from __future__ import annotations
 
-from typing import Any
-
 import io
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString

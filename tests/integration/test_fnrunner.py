@@ -23,13 +23,13 @@ import pytest
 import yaml
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+
+from porch.errors import FunctionError, Invalid, NotFound, Timeout
+from porch.fnclient import FunctionFailure, FunctionRunnerClient
 from porch_fnrunner.__main__ import parse_settings
 from porch_fnrunner.executing import load_exec_config, parse_exec_config
 from porch_fnrunner.server import SERVICE_NAME, FunctionRunnerServer
 from porch_fnrunner.settings import Settings
-
-from porch.errors import FunctionError, Invalid, NotFound, Timeout
-from porch.fnclient import FunctionFailure, FunctionRunnerClient
 
 pytestmark = pytest.mark.integration
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 from aiohttp import web
-from porch_apiserver import discovery, openapi, statuses
 
 from porch import errors
 from porch.security import kubeconfig, pki, tokens
+from porch_apiserver import discovery, openapi, statuses
 
 pytestmark = [
     pytest.mark.integration,
