@@ -110,12 +110,10 @@ def spec_problems(spec: dict[str, Any]) -> list[Cause]:
         if not isinstance(url, str) or not url.startswith(GIT_SCHEMES):
             bad(
                 "spec.git.repo",
-                f"Invalid value: {url!r}: must be an http(s)://, ssh://, git:// or file:// URL",
+                # The value is not echoed: a malformed URL may still carry a password.
+                "Invalid value: must be an http(s)://, ssh://, git:// or file:// URL",
             )
-        elif (
-            "@" in url.split("://", 1)[1].split("/", 1)[0]
-            and ":" in url.split("://", 1)[1].split("@", 1)[0]
-        ):
+        elif _embeds_credentials(url):
             bad("spec.git.repo", "credentials must not be embedded in the URL; use secretRef")
         branch = git.get("branch", "main")
         if not isinstance(branch, str) or not branch or ".." in branch or branch.startswith("/"):
@@ -128,6 +126,16 @@ def spec_problems(spec: dict[str, Any]) -> list[Cause]:
         if not isinstance(oci, dict) or not isinstance(oci.get("registry"), str):
             causes.append(Cause("FieldValueRequired", "Required value", "spec.oci.registry"))
     return causes
+
+
+def _embeds_credentials(url: str) -> bool:
+    """A password, or any user part on http(s) (a bare token); ssh://git@host is fine."""
+    scheme, rest = url.split("://", 1)
+    authority = rest.split("/", 1)[0]
+    if "@" not in authority:
+        return False
+    userinfo = authority.rsplit("@", 1)[0]
+    return ":" in userinfo or scheme in ("http", "https")
 
 
 def _dig(spec: dict[str, Any], path: tuple[str, ...]) -> Any:

@@ -166,5 +166,10 @@ def test_create_propose_approve_lands_in_git_and_survives_restart(tmp_path: Path
         opened = re.findall(r"opened at checkpoint (\d+)", again.log("orchestrator"))
         assert len(opened) == len(checkpoint_before) + 1
         assert int(opened[-1]) >= 6, "restart must resume from the checkpoint, not from 0"
+        # Versions from before the restart are older than the new apiserver's change log.
+        watch = "/apis/porch.kpt.dev/v1alpha1/packagerevisions?watch=1&timeoutSeconds=1"
+        first = json.loads(again.kubectl("get", "--raw", watch + "&resourceVersion=1").stdout)
+        assert (first["type"], first["object"]["code"]) == ("ERROR", 410)
+        assert first["object"]["reason"] == "Expired"
     finally:
         again.stop()

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
 from porch_apiserver import openapi, resources
 
 GROUP_VERSIONS = [("porch.kpt.dev", "v1alpha1"), ("config.porch.kpt.dev", "v1alpha1")]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from porch_apiserver import statuses
-
 from porch import errors
+from porch_apiserver import statuses
 
 
 def test_not_found_uses_kube_wording_and_details() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from porch_apiserver import resources, tables
 
 NOW = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)

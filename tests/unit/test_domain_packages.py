@@ -345,9 +345,7 @@ def test_published_and_deletion_proposed_flip_through_the_main_resource() -> Non
         ([*published("v1", 1), deletion_proposed("v1")], packages.DRAFT),
     ],
 )
-def test_other_lifecycle_changes_are_rejected(
-    history: list[ev.PackageEvent], target: str
-) -> None:
+def test_other_lifecycle_changes_are_rejected(history: list[ev.PackageEvent], target: str) -> None:
     with pytest.raises(CommandRejected, match="cannot change lifecycle"):
         packages.decide(given(history), lifecycle("v1", target))
 
@@ -392,9 +390,7 @@ def test_approval_assigns_the_highest_revision_plus_one() -> None:
 
     events = packages.decide(state, approval("v3", packages.PUBLISHED))
 
-    assert [(type(e), getattr(e, "revision", None)) for e in events] == [
-        (ev.RevisionApproved, 3)
-    ]
+    assert [(type(e), getattr(e, "revision", None)) for e in events] == [(ev.RevisionApproved, 3)]
 
 
 def test_approval_counts_deletion_proposed_revisions() -> None:
@@ -641,9 +637,7 @@ def test_latest_label_is_computed_for_the_highest_published_revision_only() -> N
     assert _latest(given(created("v1"))) == []
     assert _latest(given(published("v1", 1), created("v2"), proposed("v2"))) == ["v1"]
     assert _latest(given(published("v1", 1), published("v2", 2))) == ["v2"]
-    assert _latest(given(published("v1", 1), published("v2", 2), deletion_proposed("v2"))) == [
-        "v2"
-    ]
+    assert _latest(given(published("v1", 1), published("v2", 2), deletion_proposed("v2"))) == ["v2"]
     assert _latest(
         given(published("v1", 1), published("v2", 2), deletion_proposed("v2"), deleted("v2"))
     ) == ["v1"]

@@ -22,7 +22,9 @@ from porch.errors import PorchError
 WORKSPACES = st.sampled_from(["ws-a", "ws-b", "ws-c"])
 LIFECYCLES = st.sampled_from([*packages.LIFECYCLES, "Bogus"])
 CONTENTS = st.dictionaries(
-    st.sampled_from(["Kptfile", "a.yaml", "b.yaml"]), st.sampled_from(["0" * 64, "1" * 64]), min_size=1
+    st.sampled_from(["Kptfile", "a.yaml", "b.yaml"]),
+    st.sampled_from(["0" * 64, "1" * 64]),
+    min_size=1,
 )
 # Mostly acceptable values, so that sequences get far enough to publish and delete.
 LABELS = st.sampled_from([{}, {}, {"team": "x"}, {packages.LATEST_LABEL: "true"}])
@@ -49,7 +51,9 @@ class PackageMachine(RuleBasedStateMachine):
     def _meta(self) -> CommandMeta:
         self.steps += 1
         return CommandMeta(
-            command_id=f"c{self.steps}", time=f"2026-01-01T00:00:{self.steps % 60:02d}Z", actor=ACTOR
+            command_id=f"c{self.steps}",
+            time=f"2026-01-01T00:00:{self.steps % 60:02d}Z",
+            actor=ACTOR,
         )
 
     def _run(self, command: packages.Command) -> None:

@@ -16,8 +16,9 @@ from porch.errors import AlreadyExists, Invalid, NotFound
 NS, NAME = "default", "blueprints"
 BOB = Actor(user="bob@example.com")
 T0 = "2026-01-01T00:00:00Z"
-GIT = {"type": "git", "git": {"repo": "https://git.example.com/blueprints.git"}}
-OCI = {"type": "oci", "oci": {"registry": "registry.example.com/blueprints"}}
+GIT_URL = "https://git.example.com/blueprints.git"
+GIT: dict[str, Any] = {"type": "git", "git": {"repo": GIT_URL}}
+OCI: dict[str, Any] = {"type": "oci", "oci": {"registry": "registry.example.com/blueprints"}}
 
 _counter = iter(range(1_000_000))
 
@@ -314,7 +315,7 @@ def _ready(state: repository.State) -> dict[str, Any]:
     obj = objects.repository_object(state)
     [condition] = obj["status"]["conditions"]
     assert condition["type"] == "Ready"
-    return condition
+    return dict(condition)
 
 
 def test_a_new_repository_is_reconciling_since_registration() -> None:

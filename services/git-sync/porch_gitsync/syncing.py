@@ -71,6 +71,11 @@ class Syncer:
             return
         attempt = int(msg.metadata.num_delivered)
         try:
+            if work.git.secret_ref:
+                # Secrets are not served yet; pushing without them would only fail later.
+                raise Invalid(
+                    f'credentials from secretRef "{work.git.secret_ref}" are not supported yet'
+                )
             if isinstance(work, syncwork.ConnectRepository):
                 await self.connect(work)
             else:

@@ -15,6 +15,7 @@ from typing import Any
 from porch.domain import events as ev
 from porch.domain import objects, packages, repository, snapshots, syncwork
 from porch.eventlog.subjects import Aggregate, sync_work
+from porch.model.names import decode_token
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +49,9 @@ class Projection:
 
     def load(self, stored: dict[str, snapshots.StoredRepository | snapshots.StoredPackage]) -> None:
         """Adopt states read back from the state bucket (a restart)."""
-        for value in stored.values():
+        for key, value in stored.items():
             if isinstance(value, snapshots.StoredRepository):
-                if value.state is not None:
-                    self.repos[(value.state.namespace, value.state.name)] = value
+                self.repos[_repo_key(key)] = value  # tombstones too: they carry the sequence
             else:
                 s = value.state
                 self.packages[(s.namespace, s.repository, s.package)] = value
@@ -87,11 +87,10 @@ class Projection:
         changes = Changes()
         changes.state[snapshots.repository_state_key(*key)] = new
         obj_key = snapshots.object_key(*key)
+        self.repos[key] = new  # an unregistered repository stays as a tombstone with its seq
         if state is None:
-            self.repos.pop(key, None)
             changes.repositories[obj_key] = None
         else:
-            self.repos[key] = new
             changes.repositories[obj_key] = objects.repository_object(state)
             work = _connect_work(state, event)
             if work is not None:
@@ -166,6 +165,11 @@ class Projection:
             source_event=event.id,
         )
         return _subject(state.namespace, state.repository), work
+
+
+def _repo_key(state_key: str) -> RepoKey:
+    _, ns, name = state_key.split(".")
+    return decode_token(ns), decode_token(name)
 
 
 def _subject(namespace: str, repo: str) -> str:
