@@ -7,6 +7,8 @@ work item, so a redelivered work item never records the same fact twice.
 
 from __future__ import annotations
 
+import asyncio
+import random
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,7 +35,9 @@ def common(m: CommandMeta) -> dict[str, Any]:
 async def record(
     js: JetStreamContext, *, subject: str, boundary: str | None, event: ev.Event
 ) -> int:
-    for _ in range(ATTEMPTS):
+    for attempt in range(ATTEMPTS):
+        if attempt:  # jittered, growing pauses keep contending writers out of lockstep
+            await asyncio.sleep(random.uniform(0, 0.005 * 2 ** min(attempt, 6)))
         expected = await appending.last_sequence(js, boundary or subject)
         item = appending.Append(
             subject=subject,
