@@ -49,9 +49,9 @@ class Projection:
 
     def load(self, stored: dict[str, snapshots.StoredRepository | snapshots.StoredPackage]) -> None:
         """Adopt states read back from the state bucket (a restart)."""
-        for key, value in stored.items():
+        for state_key, value in stored.items():
             if isinstance(value, snapshots.StoredRepository):
-                self.repos[_repo_key(key)] = value  # tombstones too: they carry the sequence
+                self.repos[_repo_key(state_key)] = value  # tombstones too: they carry the seq
             else:
                 s = value.state
                 self.packages[(s.namespace, s.repository, s.package)] = value
