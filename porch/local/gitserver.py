@@ -21,6 +21,7 @@ from pygit2.enums import FileMode
 
 from porch.errors import GitError
 from porch.local.ports import free_port
+from porch.local.processes import terminate
 
 _START_TIMEOUT_S = 10.0
 _STOP_TIMEOUT_S = 5.0
@@ -125,13 +126,7 @@ class GitServer:
     def stop(self) -> None:
         """Stop the daemon; safe to call more than once."""
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=_STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        terminate(process, timeout=_STOP_TIMEOUT_S)
         if self._stderr is not None:
             self._stderr.close()
             self._stderr = None

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 
 from porch.local.ports import free_port, wait_for_port
+from porch.local.processes import terminate
 
 
 def server_binary() -> str:
@@ -62,16 +63,8 @@ class NatsServer:
             raise RuntimeError(f"nats-server did not start on {self.url}: {tail}")
 
     def stop(self) -> None:
-        if self._proc is None:
-            return
-        if self._proc.poll() is None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
-        if self._proc.stderr is not None:
+        terminate(self._proc, timeout=10)
+        if self._proc is not None and self._proc.stderr is not None:
             self._proc.stderr.close()
         self._proc = None
 

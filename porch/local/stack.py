@@ -25,6 +25,7 @@ from pathlib import Path
 from porch.local.gitserver import GitServer, ensure_bare_repository
 from porch.local.natsserver import NatsServer
 from porch.local.ports import free_port, wait_for_port
+from porch.local.processes import terminate
 from porch.security import kubeconfig, pki, tokens
 
 LOCAL_REPO = "packages"
@@ -79,14 +80,7 @@ class Child:
         out.close()
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        terminate(self.proc, timeout=timeout)
 
 
 @dataclass
