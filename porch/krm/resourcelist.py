@@ -49,18 +49,17 @@ def parse(data: bytes | str, *, source: str = "<stdin>") -> ResourceList:
             results = results.get("items") or []
         return ResourceList(
             items=[_object(item, source) for item in items],
-            function_config=config if isinstance(config, dict) else None,
+            function_config=yamlio.to_node(config) if isinstance(config, dict) else None,
             results=[yamlio.to_plain(r) for r in results],
         )
     return ResourceList(items=[_object(doc, source) for doc in docs])
 
 
 def _object(item: Any, source: str) -> CommentedMap:
-    if not isinstance(item, CommentedMap):
-        item = yamlio.to_node(item)
-    if not isinstance(item, dict) or not item.get("apiVersion") or not item.get("kind"):
+    node = yamlio.to_node(item)
+    if not isinstance(node, CommentedMap) or not node.get("apiVersion") or not node.get("kind"):
         raise Invalid(f"{source}: every item must be a KRM object with apiVersion and kind")
-    return item
+    return node
 
 
 def serialize(rl: ResourceList) -> str:
