@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -12,6 +13,21 @@ from nats.js import JetStreamContext
 
 from porch.eventlog import streams
 from porch.local.natsserver import NatsServer
+
+
+@pytest.fixture(autouse=True)
+async def no_pending_tasks() -> AsyncIterator[None]:
+    """Fail a test that leaves asyncio tasks running (structured concurrency, STYLE 19).
+
+    Set up first and torn down last, so every other fixture has cleaned up already.
+    """
+    yield
+    await asyncio.sleep(0)  # let cancellations that are already requested finish
+    current = asyncio.current_task()
+    leftover = [t for t in asyncio.all_tasks() if t is not current and not t.done()]
+    for task in leftover:
+        task.cancel()
+    assert not leftover, f"tasks left pending: {[t.get_coro() for t in leftover]}"
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from porch.fnclient.wire import (
     DEFAULT_MAX_MESSAGE_BYTES,
     FAILURE_METADATA_KEY,
     EvaluationResult,
+    RunnerUnavailable,
     decode_failure,
 )
 
@@ -91,7 +92,8 @@ class FunctionRunnerClient:
         Raises ``NotFound`` (no evaluator knows the image), ``Invalid`` (the runner
         rejected the request), ``Timeout`` (the deadline passed, on either side) and
         ``FunctionError`` for everything else; a function that exited non-zero raises
-        the ``FunctionFailure`` subclass carrying its exit code, stderr and results.
+        the ``FunctionFailure`` subclass carrying its exit code, stderr and results, and
+        a runner that stayed unreachable through the retries raises ``RunnerUnavailable``.
         """
         stub = self._ensure_stub()
         request = pb.EvaluateFunctionRequest(resource_list=resource_list, image=image)
@@ -123,6 +125,11 @@ class FunctionRunnerClient:
                 raise _to_porch_error(err, image=image, target=self._target) from err
             return EvaluationResult(resource_list=response.resource_list, log=response.log)
 
+    async def run(self, image: str, resource_list: bytes) -> bytes:
+        """``evaluate`` reduced to bytes in, bytes out (the shape a renderer plugs in)."""
+        result = await self.evaluate(image=image, resource_list=resource_list)
+        return result.resource_list
+
     async def close(self) -> None:
         """Close the channel; in-flight calls are cancelled. Safe to call twice."""
         self._closed = True
@@ -151,6 +158,8 @@ def _to_porch_error(err: grpc.aio.AioRpcError, *, image: str, target: str) -> Po
         return Invalid(details)
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return Timeout(f"function {image!r}: {details}")
+    if code == grpc.StatusCode.UNAVAILABLE:
+        return RunnerUnavailable(f"function {image!r} via {target}: {code.name}: {details}")
     for key, value in err.trailing_metadata() or ():
         if key == FAILURE_METADATA_KEY and isinstance(value, bytes):
             return decode_failure(details, value)

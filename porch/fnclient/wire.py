@@ -61,6 +61,10 @@ class FunctionFailure(FunctionError):
         super().__init__(message, causes=[_cause(r) for r in self.results])
 
 
+class RunnerUnavailable(FunctionError):
+    """No runner answered (gRPC UNAVAILABLE after the retries): nothing was evaluated."""
+
+
 def _cause(result: Mapping[str, Any]) -> Cause:
     field = result.get("field")
     path = field.get("path", "") if isinstance(field, Mapping) else ""
@@ -126,6 +130,7 @@ __all__ = [
     "FAILURE_METADATA_KEY",
     "EvaluationResult",
     "FunctionFailure",
+    "RunnerUnavailable",
     "decode_failure",
     "encode_failure",
 ]

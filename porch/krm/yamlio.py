@@ -1,26 +1,158 @@
-"""Round-trip YAML with ruamel: comments, key order and quoting survive a load/dump.
+"""Round-trip YAML with ruamel: comments, key order, quoting and null/bool spelling survive.
 
-The emitter is configured like kyaml's (2-space mappings, sequences indented per the
-document's own style, no line wrapping). Pure; no I/O.
+Why it exists: KRM files are edited by people, so a tool that rewrites them must change
+only what it means to change. The emitter is configured like kyaml's (2-space mappings,
+sequences indented per document, no line wrapping, go-yaml's choice of quotes for strings
+a function created), and two things ruamel would otherwise normalise are kept: the spelling
+of nulls (``null``/``~``) and of non-canonical booleans (``True``). Documents are split on
+``---`` lines exactly like kyaml's reader, and the sequence indentation style of each
+document (``compact``/``wide``) is detected the way kyaml records it.
+
+Pure; no file or network I/O. It must not know about packages or annotations.
 """
 
 from __future__ import annotations
 
+import copy
 import io
+import json
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarbool import ScalarBoolean
+from ruamel.yaml.scalarstring import PlainScalarString
 
 from porch.errors import Invalid
 
 Node = CommentedMap
 
+COMPACT = "compact"
+WIDE = "wide"
+
+_NULL_TAG = "tag:yaml.org,2002:null"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_STR_TAG = "tag:yaml.org,2002:str"
+# Where the original spelling of null values is kept, per container key or index.
+_NULLS = "_krm_null_text"
+# go-yaml quotes YAML 1.1 booleans when it writes a string, so YAML 1.1 readers agree.
+_LEGACY_BOOLS = frozenset(
+    "y Y yes Yes YES n N no No NO on On ON off Off OFF".split()  # noqa: SIM905
+)
+# kyaml: a document separator is a line starting with ``---``; only a comment may follow.
+_SEPARATOR = re.compile(r"\n---.*\n")
+
+
+class TextBool(ScalarBoolean):
+    """A boolean spelled other than ``true``/``false`` (``True``, ``FALSE``), kept as written."""
+
+    text: str
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that remembers how nulls and booleans were spelled."""
+
+    def construct_yaml_sbool(self, node: Any) -> Any:
+        value = super().construct_yaml_sbool(node)
+        if node.value in ("true", "false"):
+            return value
+        kept = TextBool(bool(value))
+        kept.text = node.value
+        return kept
+
+    def construct_scalar(self, node: Any) -> Any:
+        value = super().construct_scalar(node)
+        # A plain ``yes`` is a string in YAML 1.2; keep it plain instead of quoting it.
+        if node.style is None and value in _LEGACY_BOOLS and str(node.tag) == _STR_TAG:
+            return PlainScalarString(value)
+        return value
+
+    def construct_mapping(self, node: Any, maptyp: Any, deep: bool = False) -> Any:
+        result = super().construct_mapping(node, maptyp, deep=deep)
+        texts = {}
+        for key_node, value_node in node.value:
+            text = _null_text(value_node)
+            if text is not None and isinstance(key_node, ScalarNode):
+                texts[self.construct_object(key_node, deep=True)] = text
+        if texts:
+            setattr(maptyp, _NULLS, texts)
+        return result
+
+    def construct_rt_sequence(self, node: Any, seqtyp: Any, deep: bool = False) -> Any:
+        result = super().construct_rt_sequence(node, seqtyp, deep=deep)
+        texts = {
+            i: t for i, child in enumerate(node.value) if (t := _null_text(child)) is not None
+        }
+        if texts:
+            setattr(seqtyp, _NULLS, texts)
+        return result
+
+
+_Constructor.add_constructor(_BOOL_TAG, _Constructor.construct_yaml_sbool)
+
+
+def _null_text(node: Any) -> str | None:
+    if isinstance(node, ScalarNode) and str(node.tag) == _NULL_TAG:
+        return str(node.value or "")
+    return None
+
+
+class _Representer(RoundTripRepresenter):
+    """Round-trip representer that writes new strings the way go-yaml would."""
+
+    def represent_str(self, data: Any) -> Any:
+        if "\n" in data:
+            return self.represent_scalar(_STR_TAG, data, style="|")
+        if _needs_quotes(self, data):
+            return self.represent_scalar(_STR_TAG, data, style='"')
+        return self.represent_scalar(_STR_TAG, data)
+
+    def represent_text_bool(self, data: TextBool) -> Any:
+        return self.represent_scalar(_BOOL_TAG, data.text)
+
+    def represent_mapping(self, tag: Any, mapping: Any, flow_style: Any = None) -> MappingNode:
+        node = super().represent_mapping(tag, mapping, flow_style)
+        texts = getattr(mapping, _NULLS, {})
+        if len(node.value) == len(mapping):
+            for (key, value), (_, value_node) in zip(mapping.items(), node.value, strict=True):
+                if value is None:
+                    value_node.value = texts.get(key, "null")
+        return node
+
+    def represent_sequence(self, tag: Any, sequence: Any, flow_style: Any = None) -> SequenceNode:
+        node = super().represent_sequence(tag, sequence, flow_style)
+        texts = getattr(sequence, _NULLS, {})
+        if len(node.value) == len(sequence):
+            for index, (value, value_node) in enumerate(zip(sequence, node.value, strict=True)):
+                if value is None:
+                    value_node.value = texts.get(index, "null")
+        return node
+
+
+_Representer.add_representer(str, _Representer.represent_str)
+_Representer.add_representer(TextBool, _Representer.represent_text_bool)
+
+
+def _needs_quotes(representer: RoundTripRepresenter, text: str) -> bool:
+    """True when ``text`` written plain would read back as something other than a string."""
+    if text in _LEGACY_BOOLS:
+        return True
+    resolver = representer.dumper.resolver  # type: ignore[attr-defined]
+    return str(resolver.resolve(ScalarNode, text, (True, False))) != _STR_TAG
+
 
 def new_yaml(*, compact_sequences: bool = True) -> YAML:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.Representer = _Representer
     yaml.preserve_quotes = True
     yaml.width = 4096  # never fold long strings
+    yaml.allow_unicode = True
     if compact_sequences:
         yaml.indent(mapping=2, sequence=2, offset=0)
     else:
@@ -28,14 +160,82 @@ def new_yaml(*, compact_sequences: bool = True) -> YAML:
     return yaml
 
 
+@dataclass(frozen=True)
+class Document:
+    """One document of a YAML stream: its node, sequence style and first line (0-based)."""
+
+    node: Any
+    seqindent: str
+    line: int
+
+
+def split_documents(text: str, *, source: str = "<input>") -> list[tuple[str, int]]:
+    """The text of every document and its first line, split like kyaml's reader."""
+    text = text.replace("\r\n", "\n")
+    parts: list[tuple[str, int]] = []
+    start = 0
+    for match in _SEPARATOR.finditer(text):
+        rest = match.group()[4:].strip()
+        if rest and not rest.startswith("#"):
+            line = text.count("\n", 0, match.start()) + 2
+            raise Invalid(f"{source}:{line}: invalid document separator: {match.group().strip()}")
+        parts.append((text[start : match.start()] + "\n", text.count("\n", 0, start)))
+        start = match.end()
+    parts.append((text[start:], text.count("\n", 0, start)))
+    return parts
+
+
+def parse_documents(text: str, *, source: str = "<input>") -> list[Document]:
+    """Every non-empty document of ``text``; ``Invalid`` names the file and line."""
+    docs = []
+    for part, first_line in split_documents(text, source=source):
+        node = _load_one(part, source=source, first_line=first_line)
+        if node is not None:
+            docs.append(Document(node=node, seqindent=detect_seqindent(part), line=first_line))
+    return docs
+
+
+def _load_one(text: str, *, source: str, first_line: int) -> Any:
+    try:
+        return new_yaml().load(text)
+    except Exception as exc:  # ruamel raises many unrelated types for bad input
+        line, problem = error_position(exc)
+        raise Invalid(f"{source}:{first_line + line}: invalid YAML: {problem}") from exc
+
+
+# libyaml (go-yaml) wording for the ruamel messages users meet most.
+_LIBYAML_WORDING = {"mapping values are not allowed here": "mapping values are not allowed in this context"}
+
+
+def error_position(exc: Exception) -> tuple[int, str]:
+    """The 1-based line and go-yaml-worded problem of a ruamel parse error."""
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    problem = str(getattr(exc, "problem", None) or exc)
+    return (mark.line + 1 if mark is not None else 1), _LIBYAML_WORDING.get(problem, problem)
+
+
+def detect_seqindent(text: str) -> str:
+    """``wide`` or ``compact``, from the first block sequence that follows a ``key:`` line."""
+    lines = text.split("\n")
+    for i in range(1, len(lines)):
+        prefix, sep, _ = lines[i].partition("- ")
+        if not sep or prefix.strip(" "):
+            continue
+        key = lines[i - 1]
+        stripped = key.strip(" ")
+        if stripped.count(":") != 1 or not stripped.endswith(":"):
+            continue
+        key_indent = len(key) - len(key.lstrip(" "))
+        if len(prefix) == key_indent:
+            return COMPACT
+        if len(prefix) - key_indent == 2:
+            return WIDE
+    return COMPACT
+
+
 def load_all(text: str, *, source: str = "<input>") -> list[Any]:
     """Every document of ``text`` (empty documents skipped); ``Invalid`` names the line."""
-    try:
-        return [doc for doc in new_yaml().load_all(text) if doc is not None]
-    except Exception as exc:  # ruamel raises many unrelated types for bad input
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        raise Invalid(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from exc
+    return [doc.node for doc in parse_documents(text, source=source)]
 
 
 def load(text: str, *, source: str = "<input>") -> Any:
@@ -53,6 +253,46 @@ def dump(doc: Any, *, compact_sequences: bool = True) -> str:
 
 def dump_all(docs: list[Any], *, compact_sequences: bool = True) -> str:
     return "---\n".join(dump(d, compact_sequences=compact_sequences) for d in docs)
+
+
+def dump_json(doc: Any) -> str:
+    """Indented JSON like Go's encoder (HTML characters escaped), for ``*.json`` files."""
+    text = json.dumps(to_plain(doc), indent=2, ensure_ascii=False)
+    for char, escaped in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e")):
+        text = text.replace(char, escaped)
+    return text + "\n"
+
+
+def copy_node(value: Any) -> Any:
+    """A deep copy that keeps the remembered spelling of nulls (``copy.deepcopy`` drops it)."""
+    result = copy.deepcopy(value)
+    _copy_null_texts(value, result)
+    return result
+
+
+def _copy_null_texts(source: Any, target: Any) -> None:
+    if isinstance(source, dict) and isinstance(target, dict):
+        if (texts := getattr(source, _NULLS, None)) is not None:
+            setattr(target, _NULLS, dict(texts))
+        for key, value in source.items():
+            if key in target:
+                _copy_null_texts(value, target[key])
+    elif isinstance(source, list) and isinstance(target, list):
+        if (texts := getattr(source, _NULLS, None)) is not None:
+            setattr(target, _NULLS, dict(texts))
+        for child, other in zip(source, target, strict=False):
+            _copy_null_texts(child, other)
+
+
+def null_texts(container: Any) -> dict[Any, str]:
+    """How the nulls of a mapping or sequence were spelled, by key or index."""
+    return dict(getattr(container, _NULLS, None) or {})
+
+
+def set_null_text(container: Any, key: Any, text: str) -> None:
+    texts = dict(getattr(container, _NULLS, None) or {})
+    texts[key] = text
+    setattr(container, _NULLS, texts)
 
 
 def to_node(value: Any) -> Any:
@@ -75,9 +315,36 @@ def to_plain(value: Any) -> Any:
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [to_plain(v) for v in value]
+    if isinstance(value, ScalarBoolean):
+        return bool(value)
     if isinstance(value, bool | int | float) or value is None:
-        return value
+        return value if type(value) in (bool, int, float) or value is None else _number(value)
     return str(value)
 
 
-__all__ = ["Node", "dump", "dump_all", "load", "load_all", "new_yaml", "to_node", "to_plain"]
+def _number(value: Any) -> Any:
+    return float(value) if isinstance(value, float) else int(value)
+
+
+__all__ = [
+    "COMPACT",
+    "WIDE",
+    "Document",
+    "Node",
+    "TextBool",
+    "copy_node",
+    "detect_seqindent",
+    "dump",
+    "dump_all",
+    "dump_json",
+    "error_position",
+    "load",
+    "load_all",
+    "new_yaml",
+    "null_texts",
+    "parse_documents",
+    "set_null_text",
+    "split_documents",
+    "to_node",
+    "to_plain",
+]

@@ -9,7 +9,9 @@ visible in time is reported as a Timeout that says so: it is never lost.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -129,6 +131,7 @@ class Writer:
         except Conflict:
             latest = await appending.last_sequence(self.js, boundary or subject)
             await self.mirror.wait_state(state_key, latest, timeout=self.visible_within)
+            await asyncio.sleep(random.uniform(0, 0.004))  # de-synchronise contending writers
             return None
         await self.visible(state_key, seq)
         return Outcome(seq, (event,))

@@ -8,6 +8,9 @@ executable path and fixed arguments:
       - image: example.com/set-labels:v1
         exec: ["/opt/fns/set-labels", "--verbose"]
         env: {LOG_LEVEL: debug}          # optional, added to a minimal environment
+        reuse: false                     # optional: true if the binary serves the framed
+                                         # worker protocol (see ``frames``); the warm
+                                         # pool then keeps one process for many calls
 
 A function gets the ResourceList on stdin and must print one on stdout (KRM functions
 spec); stderr is its log. Each call runs in a fresh scratch directory with a minimal
@@ -38,11 +41,12 @@ import yaml
 
 from porch.errors import Cause, FunctionError, Invalid, Timeout, TooLarge
 from porch.fnclient import EvaluationResult, FunctionFailure
+from porch_fnrunner import outputs
 
 log = logging.getLogger(__name__)
 
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_BASE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LC_ALL": "C.UTF-8"}
+BASE_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LC_ALL": "C.UTF-8"}
 _CHUNK = 64 * 1024
 # How much of stderr goes into an error message (the full tail is in ``stderr``).
 _MESSAGE_STDERR_CHARS = 1024
@@ -59,6 +63,7 @@ class ExecFunction:
     image: str
     argv: tuple[str, ...]
     env: Mapping[str, str] = field(default_factory=dict)
+    reuse: bool = False
 
 
 def parse_exec_config(text: str, *, source: str) -> dict[str, ExecFunction]:
@@ -89,7 +94,10 @@ def parse_exec_config(text: str, *, source: str) -> dict[str, ExecFunction]:
         causes.extend(problems)
         if not problems:
             functions[entry["image"]] = ExecFunction(
-                image=entry["image"], argv=tuple(entry["exec"]), env=dict(entry.get("env") or {})
+                image=entry["image"],
+                argv=tuple(entry["exec"]),
+                env=dict(entry.get("env") or {}),
+                reuse=bool(entry.get("reuse", False)),
             )
     if causes:
         raise Invalid(f"{source}: invalid exec allow-list", causes=causes)
@@ -99,8 +107,10 @@ def parse_exec_config(text: str, *, source: str) -> dict[str, ExecFunction]:
 def _entry_problems(entry: Mapping[str, Any], *, where: str) -> list[Cause]:
     problems = [
         Cause("FieldValueNotSupported", "unknown field", f"{where}.{key}")
-        for key in sorted(str(k) for k in entry if k not in {"image", "exec", "env"})
+        for key in sorted(str(k) for k in entry if k not in {"image", "exec", "env", "reuse"})
     ]
+    if not isinstance(entry.get("reuse", False), bool):
+        problems.append(Cause("FieldValueInvalid", "must be true or false", f"{where}.reuse"))
     image, argv, env = entry.get("image"), entry.get("exec"), entry.get("env") or {}
     if not isinstance(image, str) or not image.strip():
         problems.append(Cause("FieldValueRequired", "must be a non-empty string", f"{where}.image"))
@@ -171,7 +181,7 @@ class ExecEvaluator:
             return None
         started = time.monotonic()
         with tempfile.TemporaryDirectory(prefix="porch-fn-", ignore_cleanup_errors=True) as work:
-            env = {**_BASE_ENV, "HOME": work, "TMPDIR": work, **function.env}
+            env = {**BASE_ENV, "HOME": work, "TMPDIR": work, **function.env}
             try:
                 # On expiry _run is cancelled, and cancellation kills the process group.
                 async with asyncio.timeout(self._timeout):
@@ -212,7 +222,7 @@ async def _interpret(image: str, done: _Completed, *, max_output: int) -> Evalua
     stderr_text = done.stderr.decode("utf-8", errors="replace")
     if done.stdout_overflowed:
         raise TooLarge(f"function {image!r} wrote more than {max_output} bytes to stdout")
-    output = await asyncio.to_thread(_parse_resource_list, done.stdout)
+    output = await asyncio.to_thread(outputs.parse_resource_list, done.stdout)
     if done.returncode != 0:
         how = (
             f"was killed by signal {-done.returncode}"
@@ -224,7 +234,7 @@ async def _interpret(image: str, done: _Completed, *, max_output: int) -> Evalua
             image=image,
             exit_code=done.returncode,
             stderr=stderr_text,
-            results=_results(output) if output is not None else (),
+            results=outputs.results_of(output) if output is not None else (),
         )
     if output is None:
         raise FunctionError(
@@ -237,29 +247,6 @@ async def _interpret(image: str, done: _Completed, *, max_output: int) -> Evalua
 def _stderr_suffix(stderr: str) -> str:
     tail = stderr.strip()[-_MESSAGE_STDERR_CHARS:]
     return f"; stderr: {tail}" if tail else ""
-
-
-def _parse_resource_list(data: bytes) -> dict[str, Any] | None:
-    """The document if ``data`` is one ResourceList (YAML or JSON), else None."""
-    try:
-        doc = yaml.load(data, Loader=_YAML_LOADER)
-    except yaml.YAMLError:
-        return None
-    if not isinstance(doc, dict) or doc.get("kind") != "ResourceList":
-        return None
-    if not isinstance(doc.get("items", []), list | None):
-        return None
-    return doc
-
-
-def _results(doc: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Structured results, from the list form or the legacy ``{items: [...]}`` form."""
-    results = doc.get("results")
-    if isinstance(results, dict):
-        results = results.get("items")
-    if not isinstance(results, list):
-        return []
-    return [r for r in results if isinstance(r, dict)]
 
 
 async def _run(
@@ -289,7 +276,7 @@ async def _run(
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(_feed(proc.stdin, stdin))
             out = tasks.create_task(
-                _read_capped(proc.stdout, max_stdout, on_overflow=lambda: _kill_group(proc.pid))
+                _read_capped(proc.stdout, max_stdout, on_overflow=lambda: kill_group(proc.pid))
             )
             err = tasks.create_task(_read_tail(proc.stderr, stderr_tail))
             sweeper = tasks.create_task(_sweep_after_exit(proc))
@@ -297,13 +284,13 @@ async def _run(
             sweeper.cancel()
         returncode = await proc.wait()
         # Children that closed their pipes could still be running; the call is over.
-        _kill_group(proc.pid)
+        kill_group(proc.pid)
         finished = True
         stdout, overflowed = out.result()
         return _Completed(returncode, stdout, overflowed, err.result())
     finally:
         if not finished:
-            _kill_group(proc.pid)
+            kill_group(proc.pid)
             # Read the pipes to EOF so asyncio can close the transports, then reap.
             try:
                 async with asyncio.timeout(_DRAIN_SECONDS):
@@ -313,7 +300,7 @@ async def _run(
                 log.warning("function process %d: pipes still open after kill", proc.pid)
 
 
-def _kill_group(pgid: int) -> None:
+def kill_group(pgid: int) -> None:
     # start_new_session=True made the function the leader of its own process group. Once
     # the leader is reaped the group id could in theory be reused; the window between
     # reaping and this call is a few event-loop steps.
@@ -330,7 +317,7 @@ async def _sweep_after_exit(proc: asyncio.subprocess.Process) -> None:
     """
     while proc.returncode is None:  # noqa: ASYNC110 - no public process-exit event
         await asyncio.sleep(_EXIT_POLL_SECONDS)
-    _kill_group(proc.pid)
+    kill_group(proc.pid)
 
 
 async def _feed(writer: asyncio.StreamWriter, data: bytes) -> None:
@@ -368,4 +355,11 @@ async def _read_tail(stream: asyncio.StreamReader, keep: int) -> bytes:
     return bytes(buf)
 
 
-__all__ = ["ExecEvaluator", "ExecFunction", "load_exec_config", "parse_exec_config"]
+__all__ = [
+    "BASE_ENV",
+    "ExecEvaluator",
+    "ExecFunction",
+    "kill_group",
+    "load_exec_config",
+    "parse_exec_config",
+]

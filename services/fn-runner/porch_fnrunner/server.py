@@ -5,18 +5,25 @@ one call of the evaluator chain, bounded by the caller's deadline, and turns the
 errors back into status codes (the inverse of ``porch.fnclient``):
 
     no evaluator claims the image -> NOT_FOUND      Invalid / BadRequest -> INVALID_ARGUMENT
-    Timeout, deadline passed      -> DEADLINE_EXCEEDED  TooLarge         -> RESOURCE_EXHAUSTED
+    Timeout, deadline passed      -> DEADLINE_EXCEEDED  TooLarge, Overloaded -> RESOURCE_EXHAUSTED
     FunctionError (incl. failure) -> INTERNAL, a FunctionFailure also as trailing metadata
 
-It must not decide which evaluator runs an image (that is the chain's order) or run
-functions itself. Shutdown is graceful: health turns NOT_SERVING, in-flight calls get
+Admission comes first: more than ``max_concurrent_calls`` calls in flight, or a
+ResourceList larger than the message limit allows, is refused before any evaluator runs.
+The server also owns the pools' lifecycle: a garbage-collection task per pool while it
+runs, and closing the pools after the last call has ended.
+
+It must not decide which evaluator runs an image (that is ``wiring``) or run functions
+itself. Shutdown is graceful: health turns NOT_SERVING, in-flight calls get
 ``shutdown_grace`` seconds, then they are cancelled (which kills their processes).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -36,45 +43,31 @@ from porch.errors import (
     TooLarge,
 )
 from porch.fnclient.wire import FAILURE_METADATA_KEY, FunctionFailure, encode_failure
-from porch_fnrunner.evaluators import ChainEvaluator, Evaluator
-from porch_fnrunner.executing import ExecEvaluator, load_exec_config
+from porch_fnrunner.evaluators import Evaluator
+from porch_fnrunner.limits import CallLimiter, Overloaded
+from porch_fnrunner.pooling import PoolEvaluator
 from porch_fnrunner.settings import Settings
+from porch_fnrunner.wiring import RESPONSE_OVERHEAD, build_runtime
 
 log = logging.getLogger(__name__)
 
 SERVICE_NAME: str = pb.DESCRIPTOR.services_by_name["FunctionEvaluator"].full_name
-# Two length-delimited fields in the response: a tag byte and up to five length bytes each.
-_RESPONSE_OVERHEAD = 16
 _MAX_DETAILS = 2048
-
-
-def build_evaluator(settings: Settings) -> ChainEvaluator:
-    """The evaluator chain for ``settings``: builtins (later) first, then exec.
-
-    Loads and validates the exec allow-list, so a broken one fails startup.
-    """
-    evaluators: list[Evaluator] = []
-    if settings.exec_config is not None:
-        functions = load_exec_config(settings.exec_config)
-        log.info("exec allow-list %s: %d image(s)", settings.exec_config, len(functions))
-        evaluators.append(
-            ExecEvaluator(
-                functions,
-                timeout=settings.call_timeout,
-                max_output_bytes=settings.max_message_bytes - _RESPONSE_OVERHEAD,
-            )
-        )
-    else:
-        log.warning("no exec allow-list configured: every image will be NOT_FOUND")
-    return ChainEvaluator(evaluators)
 
 
 class FunctionEvaluatorService(pb_grpc.FunctionEvaluatorServicer):
     """``evaluator.FunctionEvaluator`` backed by an evaluator (normally the chain)."""
 
-    def __init__(self, evaluator: Evaluator, *, max_message_bytes: int) -> None:
+    def __init__(
+        self, evaluator: Evaluator, *, max_message_bytes: int, max_concurrent_calls: int = 64
+    ) -> None:
         self._evaluator = evaluator
         self._max_message_bytes = max_message_bytes
+        self._limiter = CallLimiter(max_concurrent_calls)
+
+    @property
+    def in_flight(self) -> int:
+        return self._limiter.in_flight
 
     async def EvaluateFunction(  # noqa: N802 - the name is fixed by the proto
         self, request: pb.EvaluateFunctionRequest, context: Any
@@ -83,10 +76,12 @@ class FunctionEvaluatorService(pb_grpc.FunctionEvaluatorServicer):
         if not image:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "image must not be empty")
         try:
-            async with asyncio.timeout(context.time_remaining()):
-                result = await self._evaluator.evaluate(
-                    image=image, resource_list=request.resource_list
-                )
+            with self._limiter.admit(f"evaluate {image!r}"):
+                self._check_size(image, request.resource_list)
+                async with asyncio.timeout(context.time_remaining()):
+                    result = await self._evaluator.evaluate(
+                        image=image, resource_list=request.resource_list
+                    )
         except TimeoutError:
             code, details, trailers = _status(Timeout(f"deadline passed while running {image!r}"))
         except PorchError as err:
@@ -103,7 +98,7 @@ class FunctionEvaluatorService(pb_grpc.FunctionEvaluatorServicer):
                 code, details, trailers = _status(NotFound(f"no evaluator for image {image!r}"))
             else:
                 # The output is capped by the evaluator; the log gives way (keeping its end).
-                room = self._max_message_bytes - _RESPONSE_OVERHEAD - len(result.resource_list)
+                room = self._max_message_bytes - RESPONSE_OVERHEAD - len(result.resource_list)
                 log_bytes = result.log[max(0, len(result.log) - max(0, room)) :]
                 return pb.EvaluateFunctionResponse(
                     resource_list=result.resource_list, log=log_bytes
@@ -111,6 +106,14 @@ class FunctionEvaluatorService(pb_grpc.FunctionEvaluatorServicer):
         log.info("evaluate %s: %s: %s", image, code.name, details)
         await context.abort(code, details, trailing_metadata=trailers)
         raise AssertionError("unreachable: abort raises")
+
+    def _check_size(self, image: str, resource_list: bytes) -> None:
+        # gRPC already refuses messages over the limit; this names the ResourceList itself.
+        limit = self._max_message_bytes - RESPONSE_OVERHEAD - len(image.encode())
+        if len(resource_list) > limit:
+            raise TooLarge(
+                f"ResourceList for {image!r} is {len(resource_list)} bytes; the limit is {limit}"
+            )
 
 
 def _status(err: PorchError) -> tuple[Any, str, tuple[tuple[str, bytes], ...]]:
@@ -121,7 +124,7 @@ def _status(err: PorchError) -> tuple[Any, str, tuple[tuple[str, bytes], ...]]:
         return grpc.StatusCode.INVALID_ARGUMENT, message, ()
     if isinstance(err, Timeout):
         return grpc.StatusCode.DEADLINE_EXCEEDED, message, ()
-    if isinstance(err, TooLarge):
+    if isinstance(err, TooLarge | Overloaded):
         return grpc.StatusCode.RESOURCE_EXHAUSTED, message, ()
     # grpc-message travels in the trailers too (8 KiB metadata limit): keep it short.
     if isinstance(err, FunctionFailure):
@@ -134,7 +137,9 @@ class FunctionRunnerServer:
     """A started gRPC server: FunctionEvaluator + grpc.health.v1 + reflection.
 
     ``async with FunctionRunnerServer(...) as server`` starts it and stops it on exit;
-    ``server.port`` is the bound port (useful with ``listen="127.0.0.1:0"``).
+    ``server.port`` is the bound port (useful with ``listen="127.0.0.1:0"``). ``pools``
+    are garbage-collected every ``scan_interval`` seconds while the server runs and
+    closed when it stops.
     """
 
     def __init__(
@@ -144,22 +149,42 @@ class FunctionRunnerServer:
         listen: str,
         max_message_bytes: int,
         shutdown_grace: float = 10.0,
+        max_concurrent_calls: int = 64,
+        pools: Sequence[PoolEvaluator] = (),
+        scan_interval: float = 60.0,
     ) -> None:
-        self._evaluator = evaluator
+        self._service = FunctionEvaluatorService(
+            evaluator,
+            max_message_bytes=max_message_bytes,
+            max_concurrent_calls=max_concurrent_calls,
+        )
         self._listen = listen
         self._max_message_bytes = max_message_bytes
         self._grace = shutdown_grace
+        self._pools = tuple(pools)
+        self._scan_interval = scan_interval
         self._server: Any = None
         self._health: Any = None
+        self._collector: asyncio.Task[None] | None = None
         self._port = 0
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> FunctionRunnerServer:
+    def from_settings(
+        cls, settings: Settings, *, lookup: Any = None, core: Any = None
+    ) -> FunctionRunnerServer:
+        """The server ``settings`` describe; ``lookup``/``core`` as in ``build_runtime``."""
+        extra: dict[str, Any] = {"core": core}
+        if lookup is not None:
+            extra["lookup"] = lookup
+        runtime = build_runtime(settings, **extra)
         return cls(
-            evaluator=build_evaluator(settings),
+            evaluator=runtime.chain,
             listen=settings.listen,
             max_message_bytes=settings.max_message_bytes,
             shutdown_grace=settings.shutdown_grace,
+            max_concurrent_calls=settings.max_concurrent_calls,
+            pools=runtime.pools,
+            scan_interval=settings.scan_interval,
         )
 
     @property
@@ -167,6 +192,10 @@ class FunctionRunnerServer:
         if not self._port:
             raise RuntimeError("server not started")
         return self._port
+
+    @property
+    def pools(self) -> tuple[PoolEvaluator, ...]:
+        return self._pools
 
     async def start(self) -> int:
         """Bind, start serving, report SERVING; returns the bound port."""
@@ -180,8 +209,7 @@ class FunctionRunnerServer:
             ]
         )
         pb_grpc.add_FunctionEvaluatorServicer_to_server(  # type: ignore[no-untyped-call]
-            FunctionEvaluatorService(self._evaluator, max_message_bytes=self._max_message_bytes),
-            server,
+            self._service, server
         )
         health_servicer = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -198,16 +226,34 @@ class FunctionRunnerServer:
         for service in ("", SERVICE_NAME):
             await health_servicer.set(service, health_pb2.HealthCheckResponse.SERVING)
         self._server, self._health, self._port = server, health_servicer, port
+        if self._pools:
+            self._collector = asyncio.create_task(self._collect(), name="pool GC")
         log.info("function runner listening on %s (port %d)", self._listen, port)
         return port
 
+    async def _collect(self) -> None:
+        async with asyncio.TaskGroup() as tasks:
+            for pool in self._pools:
+                tasks.create_task(pool.run_gc(interval=self._scan_interval))
+
     async def stop(self, grace: float | None = None) -> None:
-        """Stop taking calls; in-flight calls get ``grace`` seconds, then are cancelled."""
+        """Stop taking calls; in-flight calls get ``grace`` seconds, then are cancelled.
+
+        Then the pools' garbage collection stops and the pools are closed (worker
+        processes end; pods stay for the next runner until their reclaim time).
+        """
         server, self._server = self._server, None
         if server is None:
             return
         await self._health.enter_graceful_shutdown()
         await server.stop(self._grace if grace is None else grace)
+        collector, self._collector = self._collector, None
+        if collector is not None:
+            collector.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await collector
+        for pool in self._pools:
+            await pool.close()
         log.info("function runner stopped")
 
     async def __aenter__(self) -> Self:
@@ -233,6 +279,5 @@ __all__ = [
     "SERVICE_NAME",
     "FunctionEvaluatorService",
     "FunctionRunnerServer",
-    "build_evaluator",
     "serve",
 ]

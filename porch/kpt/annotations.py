@@ -1,0 +1,169 @@
+"""kpt's bookkeeping annotations on in-memory resources: names, reading, writing, clearing.
+
+Why it exists: while resources travel through functions, kpt records where each came from
+(file path and position, package, sequence indent style) in annotations, in both the
+``internal.config.kubernetes.io/*`` and the legacy ``config.kubernetes.io/*`` spelling.
+They are added on read, kept in sync around function calls and stripped on write; this
+module is the one place that knows their names and how kyaml writes them (values
+single-quoted, a new ``annotations`` map appended to ``metadata``, an emptied one removed).
+
+Pure; no I/O. It must not decide *when* annotations are added or stripped (``reading``,
+``writing`` and ``fnrun`` do).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+PATH = "internal.config.kubernetes.io/path"
+INDEX = "internal.config.kubernetes.io/index"
+ID = "internal.config.kubernetes.io/id"
+LEGACY_PATH = "config.kubernetes.io/path"
+LEGACY_INDEX = "config.kubernetes.io/index"
+LEGACY_ID = "config.k8s.io/id"
+SEQINDENT = "internal.config.kubernetes.io/seqindent"
+PACKAGE_PATH = "internal.config.kubernetes.io/package-path"
+MIGRATION_ID = "internal.config.kubernetes.io/annotations-migration-resource-id"
+RESOURCE_ID = "internal.config.kubernetes.io/kpt-resource-id"
+LOCAL_CONFIG = "config.kubernetes.io/local-config"
+
+# What a reader adds and a package writer removes again.
+READER = (LEGACY_INDEX, LEGACY_PATH, INDEX, PACKAGE_PATH, PATH, SEQINDENT)
+PAIRS = ((PATH, LEGACY_PATH), (INDEX, LEGACY_INDEX), (ID, LEGACY_ID))
+
+
+def annotations(item: Any) -> dict[str, str]:
+    meta = item.get("metadata") if isinstance(item, dict) else None
+    notes = meta.get("annotations") if isinstance(meta, dict) else None
+    if not isinstance(notes, dict):
+        return {}
+    return {str(k): "" if v is None else str(v) for k, v in notes.items()}
+
+
+def get(item: Any, key: str) -> str:
+    return annotations(item).get(key, "")
+
+
+def set_value(item: CommentedMap, key: str, value: str) -> None:
+    """Set one annotation the way kyaml does: single-quoted, appended when new."""
+    meta = item.get("metadata")
+    if not isinstance(meta, dict):
+        meta = item["metadata"] = CommentedMap()
+    notes = meta.get("annotations")
+    if not isinstance(notes, dict):
+        notes = meta["annotations"] = CommentedMap()
+    notes[key] = SingleQuotedScalarString(value)
+
+
+def clear(item: Any, key: str) -> None:
+    """Remove one annotation; an ``annotations`` map left empty is removed too."""
+    meta = item.get("metadata") if isinstance(item, dict) else None
+    if not isinstance(meta, dict):
+        return
+    notes = meta.get("annotations")
+    if isinstance(notes, dict) and key in notes:
+        del notes[key]
+    clear_empty(item)
+
+
+def clear_empty(item: Any) -> None:
+    meta = item.get("metadata") if isinstance(item, dict) else None
+    if isinstance(meta, dict) and "annotations" in meta:
+        notes = meta["annotations"]
+        if notes is None or (isinstance(notes, dict) and not notes):
+            del meta["annotations"]
+
+
+def clear_all(item: Any, keys: tuple[str, ...] | list[str]) -> None:
+    for key in keys:
+        clear(item, key)
+
+
+def copy_legacy(item: CommentedMap) -> None:
+    """Fill whichever of each internal/legacy pair is missing from the other (kyaml)."""
+    notes = annotations(item)
+    for new, legacy in PAIRS:
+        if notes.get(new) and not notes.get(legacy):
+            set_value(item, legacy, notes[new])
+        elif not notes.get(new) and notes.get(legacy):
+            set_value(item, new, notes[legacy])
+
+
+def path_of(item: Any) -> str:
+    notes = annotations(item)
+    return notes.get(PATH) or notes.get(LEGACY_PATH, "")
+
+
+def index_of(item: Any) -> str:
+    notes = annotations(item)
+    return notes.get(INDEX) or notes.get(LEGACY_INDEX, "")
+
+
+def set_path(item: CommentedMap, path: str) -> None:
+    set_value(item, PATH, path)
+    set_value(item, LEGACY_PATH, path)
+
+
+def set_index(item: CommentedMap, index: int | str) -> None:
+    set_value(item, INDEX, str(index))
+    set_value(item, LEGACY_INDEX, str(index))
+
+
+def add_reader_annotations(
+    item: CommentedMap, *, path: str, index: int, seqindent: str, package_path: str = ""
+) -> None:
+    """What kyaml's package reader records, in its (sorted) order."""
+    copy_legacy(item)
+    values = {
+        LEGACY_INDEX: str(index),
+        LEGACY_PATH: path,
+        INDEX: str(index),
+        PATH: path,
+        SEQINDENT: seqindent,
+    }
+    if package_path:
+        values[PACKAGE_PATH] = package_path
+    for key in sorted(values):
+        set_value(item, key, values[key])
+
+
+def default_path(item: Any, *, directory: str = "") -> str:
+    """Where a resource without a path goes: ``<namespace>/<kind>_<name>.yaml``."""
+    meta = item.get("metadata") if isinstance(item, dict) else None
+    meta = meta if isinstance(meta, dict) else {}
+    name = f"{str(item.get('kind') or '').lower()}_{meta.get('name') or ''}.yaml"
+    parts = [p for p in (directory, str(meta.get("namespace") or ""), name) if p]
+    return "/".join(parts)
+
+
+__all__ = [
+    "ID",
+    "INDEX",
+    "LEGACY_ID",
+    "LEGACY_INDEX",
+    "LEGACY_PATH",
+    "LOCAL_CONFIG",
+    "MIGRATION_ID",
+    "PACKAGE_PATH",
+    "PAIRS",
+    "PATH",
+    "READER",
+    "RESOURCE_ID",
+    "SEQINDENT",
+    "add_reader_annotations",
+    "annotations",
+    "clear",
+    "clear_all",
+    "clear_empty",
+    "copy_legacy",
+    "default_path",
+    "get",
+    "index_of",
+    "path_of",
+    "set_index",
+    "set_path",
+    "set_value",
+]
