@@ -9,9 +9,15 @@ from typing import Annotated
 import typer
 
 import porch
+from porch.kptcli import fn as kptfn
+from porch.kptcli import pkg as kptpkg
 from porch.local import stack
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Porch on NATS JetStream")
+kpt = typer.Typer(no_args_is_help=True, help="kpt-compatible package and function commands")
+kpt.add_typer(kptfn.app, name="fn")
+kpt.add_typer(kptpkg.app, name="pkg")
+app.add_typer(kpt, name="kpt")
 
 
 @app.command()

@@ -65,6 +65,7 @@ class _Applier:
         raw = self.values.get(setters.clean(pattern), "")
         field_path = f"{path}.{key}".removeprefix(".")
         comment = nodes.line_comment(mapping, key)
+        mapping.ca.items.pop(key, None)  # the old value's comment slots go with it
         mapping[key] = new = _parse_array(raw)
         nodes.set_line_comment(mapping, key, comment)
         nodes.set_flow(new, flow=not raw)

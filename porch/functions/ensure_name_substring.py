@@ -25,8 +25,12 @@ from porch.krm.resourcelist import ResourceList, set_annotation
 NAME_FIELD = FieldSpec("metadata/name")
 _NAMESPACED_REF = re.compile(r"\A([-.\w]*)/namespaces/([-.\w]*)/([-.\w]*)/([-.\w]*)\Z", re.ASCII)
 _CLUSTER_REF = re.compile(r"\A([-.\w]*)/([-.\w]*)/([-.\w]*)\Z", re.ASCII)
-_SKIPPED = (("", "CustomResourceDefinition"), ("apiregistration.k8s.io", "APIService"))
-_SKIPPED += (("", "Namespace"), ("kpt.dev", "Kptfile"))
+_SKIPPED: tuple[tuple[str, str], ...] = (
+    ("", "CustomResourceDefinition"),
+    ("apiregistration.k8s.io", "APIService"),
+    ("", "Namespace"),
+    ("kpt.dev", "Kptfile"),
+)
 # Dropped by kustomize's resource map on the way out (RemoveBuildAnnotations).
 BOOKKEEPING = (
     resourcelist.PATH,
@@ -74,7 +78,9 @@ def _config(fc: CommentedMap | None) -> Config:
 def _from_custom(fc: CommentedMap) -> Config:
     extra, legacy = fc.get("additionalNameFields"), fc.get("fieldSpecs")
     if extra is not None and legacy is not None:
-        raise ValueError("`fieldSpecs` has been deprecated, please rename it to `additionalNameFields`")
+        raise ValueError(
+            "`fieldSpecs` has been deprecated, please rename it to `additionalNameFields`"
+        )
     mode = objects.text(fc.get("editMode")) or "prepend"
     return Config(
         objects.text(fc.get("substring")),
@@ -147,9 +153,8 @@ def _drop_bookkeeping(item: CommentedMap) -> None:
     notes = nodes.get_path(item, "metadata", "annotations")
     if not isinstance(notes, CommentedMap):
         return
-    for key in BOOKKEEPING:
-        notes.pop(key, None)
-    if not notes:
+    removed = [notes.pop(key) for key in BOOKKEEPING if key in notes]
+    if removed and not notes:
         del item["metadata"]["annotations"]
 
 

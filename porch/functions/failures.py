@@ -20,7 +20,9 @@ class FunctionFailed(FunctionError):
         self.results: list[dict[str, Any]] = [dict(r) for r in results] or [
             {"message": message, "severity": "error"}
         ]
-        causes = [Cause(reason="FunctionResult", message=str(r.get("message", ""))) for r in self.results]
+        causes = [
+            Cause(reason="FunctionResult", message=str(r.get("message", ""))) for r in self.results
+        ]
         super().__init__(message, causes=causes)
 
 

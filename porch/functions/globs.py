@@ -36,7 +36,11 @@ def _bracket_or_escape(pattern: str, i: int) -> str:
     if pattern[i] == "[":
         end = pattern.find("]", i)
         if end > 0:
-            body = pattern[i + 1 : end].replace("!", "^", 1) if pattern[i + 1] == "!" else pattern[i + 1 : end]
+            body = (
+                pattern[i + 1 : end].replace("!", "^", 1)
+                if pattern[i + 1] == "!"
+                else pattern[i + 1 : end]
+            )
             return f"[{body}]"
     return re.escape(pattern[i])
 

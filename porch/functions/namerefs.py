@@ -56,9 +56,7 @@ TABLE: tuple[BackRef, ...] = (
         "ConfigMap",
         tuple(
             _in_pods("volumes[]/configMap/name", "volumes[]/projected/sources[]/configMap/name")
-            + _in_containers(
-                "env[]/valueFrom/configMapKeyRef/name", "envFrom[]/configMapRef/name"
-            )
+            + _in_containers("env[]/valueFrom/configMapKeyRef/name", "envFrom[]/configMapRef/name")
         ),
     ),
     BackRef(
@@ -79,12 +77,10 @@ TABLE: tuple[BackRef, ...] = (
     ),
     BackRef(
         "ServiceAccount",
-        tuple(
-            _in_pods("serviceAccountName", "serviceAccount")
-            + [
-                FieldSpec("subjects[]/name", kind="RoleBinding"),
-                FieldSpec("subjects[]/name", kind="ClusterRoleBinding"),
-            ]
+        (
+            *_in_pods("serviceAccountName", "serviceAccount"),
+            FieldSpec("subjects[]/name", kind="RoleBinding"),
+            FieldSpec("subjects[]/name", kind="ClusterRoleBinding"),
         ),
     ),
     BackRef("Role", (FieldSpec("roleRef/name", kind="RoleBinding"),), "rbac.authorization.k8s.io"),

@@ -28,7 +28,7 @@ from porch.krm import yamlio
 Container = CommentedMap | CommentedSeq
 
 
-@dataclass(frozen=True)
+@dataclass
 class Slot:
     """Where a value lives: ``parent[key]``; ``path`` is its Go-style field path."""
 

@@ -116,7 +116,9 @@ def is_empty_config(config: CommentedMap | None) -> bool:
     """No config, or the empty ``function-input`` ConfigMap kpt sends when none was given."""
     if config is None or (not kind(config) and not name(config)):
         return True
-    return kind(config) == "ConfigMap" and name(config) == "function-input" and not config_data(config)
+    return (
+        kind(config) == "ConfigMap" and name(config) == "function-input" and not config_data(config)
+    )
 
 
 def file_ref(item: CommentedMap, *, with_index: bool = True) -> dict[str, Any]:

@@ -28,7 +28,10 @@ def run(rl: ResourceList) -> ResourceList:
 def _results(pruned: list[Any]) -> list[dict[str, Any]]:
     if not pruned:
         return [
-            {"message": "Found no resources to prune with the local config annotation", "severity": "warning"}
+            {
+                "message": "Found no resources to prune with the local config annotation",
+                "severity": "warning",
+            }
         ]
     summary = {"message": f"Number of resources pruned: {len(pruned)}", "severity": "info"}
     return [

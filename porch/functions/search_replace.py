@@ -58,7 +58,9 @@ class _Search:
             comment = resolve(value, self.by_value_regex, self.put_comment)
             nodes.set_line_comment(slot.parent, slot.key, comment)
         if self.put_value:
-            slot.value = nodes.restyled(slot.value, resolve(value, self.by_value_regex, self.put_value))
+            slot.value = nodes.restyled(
+                slot.value, resolve(value, self.by_value_regex, self.put_value)
+            )
         if self.file:
             self._record(slot.path.removeprefix("."), _rendered(slot.value))
 
@@ -74,7 +76,11 @@ class _Search:
                 self._record(f"{self.by_path} # {self.put_comment}", _strip_comment(shown))
 
     def _record(self, path: str, value: str) -> None:
-        verb = "Mutated field value to" if self.put_comment or self.put_value else "Matched field value"
+        verb = (
+            "Mutated field value to"
+            if self.put_comment or self.put_value
+            else "Matched field value"
+        )
         self.results.append(
             {
                 "message": f"{verb} {nodes.go_quote(value)}",
@@ -197,7 +203,9 @@ def run(rl: ResourceList) -> ResourceList:
         for item in rl.items:
             _perform(search, item)
     except ValueError as exc:
-        raise fail(f"failed to perform search-replace operation: {nodes.go_quote(str(exc))}") from None
+        raise fail(
+            f"failed to perform search-replace operation: {nodes.go_quote(str(exc))}"
+        ) from None
     rl.results.extend(search.results or [{"message": "no matches"}])
     return rl
 

@@ -53,7 +53,7 @@ def run(rl: ResourceList) -> ResourceList:
 
 def _config(fc: CommentedMap | None) -> tuple[dict[str, str], list[FieldSpec]]:
     if fc is not None and objects.is_kind(fc, "v1", "ConfigMap"):
-        annotations, extra = objects.config_data(fc), []
+        annotations, extra = objects.config_data(fc), list[FieldSpec]()
     elif fc is not None and any(objects.is_kind(fc, "fn.kpt.dev/v1alpha1", k) for k in _KINDS):
         annotations, extra = _from_custom(fc)
     else:
@@ -86,7 +86,7 @@ def _annotate(
         target = parent.get(key)
         if target is None:
             target = parent[key] = CommentedMap()
-        if not isinstance(target, CommentedMap):
+        if not isinstance(target, dict):
             return
         field_path = _field_path(item, target)
         for name in sorted(annotations):
@@ -96,13 +96,13 @@ def _annotate(
     fieldspecs.visit_all(item, specs, set_all)
 
 
-def _field_path(item: CommentedMap, target: CommentedMap) -> str:
+def _field_path(item: CommentedMap, target: dict[str, Any]) -> str:
     """Dotted path of ``target`` inside ``item`` (the kustomize callback's ``FieldPath``)."""
     found = _find(item, target, [])
     return ".".join(found or [])
 
 
-def _find(node: Any, target: CommentedMap, trail: list[str]) -> list[str] | None:
+def _find(node: Any, target: dict[str, Any], trail: list[str]) -> list[str] | None:
     if node is target:
         return trail
     if isinstance(node, CommentedMap):
@@ -123,7 +123,9 @@ def _results(touched: dict[tuple[str, int, str], dict[str, str]]) -> list[dict[s
         return [{"message": "no annotations applied"}]
     results = []
     for (path, index, field_path), values in sorted(touched.items()):
-        encoded = json.dumps(dict(sorted(values.items())), separators=(",", ":"), ensure_ascii=False)
+        encoded = json.dumps(
+            dict(sorted(values.items())), separators=(",", ":"), ensure_ascii=False
+        )
         result: dict[str, Any] = {
             "message": f"set annotations: {encoded}",
             "field": {"path": field_path},

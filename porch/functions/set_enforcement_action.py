@@ -49,9 +49,14 @@ def run(rl: ResourceList) -> ResourceList:
             }
         )
     if not changed:
-        rl.results.append({"message": f"Found no policy to set to [{action}]", "severity": "warning"})
+        rl.results.append(
+            {"message": f"Found no policy to set to [{action}]", "severity": "warning"}
+        )
         return rl
-    summary = {"message": f"Number of policies set to [{action}]: {len(changed)}", "severity": "info"}
+    summary = {
+        "message": f"Number of policies set to [{action}]: {len(changed)}",
+        "severity": "info",
+    }
     rl.results.extend([summary, *changed])
     return rl
 

@@ -60,7 +60,11 @@ def split(image: str) -> tuple[str, str, str]:
     if at >= 0 and (at < colon or colon < 0):
         return image[: at + offset], "", image[at + offset + 1 :]
     if at >= 0:
-        return image[: colon + offset], image[colon + offset + 1 : at + offset], image[at + offset + 1 :]
+        return (
+            image[: colon + offset],
+            image[colon + offset + 1 : at + offset],
+            image[at + offset + 1 :],
+        )
     return image[: colon + offset], image[colon + offset + 1 :], ""
 
 
@@ -74,7 +78,12 @@ def _config(fc: CommentedMap | None) -> tuple[Image, list[fieldspecs.FieldSpec]]
         unknown = [k for k in data if k not in ("name", "newName", "newTag", "digest")]
         if unknown:
             raise ValueError(f"ConfigMap has wrong field name {unknown[0]}")
-        image = Image(data.get("name", ""), data.get("newName", ""), data.get("newTag", ""), data.get("digest", ""))
+        image = Image(
+            data.get("name", ""),
+            data.get("newName", ""),
+            data.get("newTag", ""),
+            data.get("digest", ""),
+        )
         extra = []
     if not image.name:
         raise ValueError("must specify `name`")
@@ -108,6 +117,19 @@ def _update_field(parent: CommentedMap, key: str, image: Image) -> int:
     return 1
 
 
+def _update_extra_fields(
+    item: CommentedMap, specs: list[fieldspecs.FieldSpec], image: Image
+) -> int:
+    updated = 0
+
+    def visit(parent: CommentedMap, key: str) -> None:
+        nonlocal updated
+        updated += _update_field(parent, key, image)
+
+    fieldspecs.visit_all(item, specs, visit)
+    return updated
+
+
 def run(rl: ResourceList) -> ResourceList:
     try:
         image, extra = _config(rl.function_config)
@@ -119,14 +141,10 @@ def run(rl: ResourceList) -> ResourceList:
             count += _update_containers(item.get("spec"), image)
         elif objects.kind(item) in _TEMPLATED:
             count += _update_containers(nodes.get_path(item, "spec", "template", "spec"), image)
-        updated = [0]
-
-        def visit(parent: CommentedMap, key: str) -> None:
-            updated[0] += _update_field(parent, key, image)
-
-        fieldspecs.visit_all(item, extra, visit)
-        count += updated[0]
-    rl.results.append({"message": f"summary: updated a total of {count} image(s)", "severity": "info"})
+        count += _update_extra_fields(item, extra, image)
+    rl.results.append(
+        {"message": f"summary: updated a total of {count} image(s)", "severity": "info"}
+    )
     return rl
 
 

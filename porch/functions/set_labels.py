@@ -109,16 +109,22 @@ def _label_selector(labeler: _Labeler, item: CommentedMap) -> None:
         item, "", "v1", "ReplicationController"
     ):
         labeler.update(item, ("spec", "selector"), create=True)
+    # One or the other, as the catalog's first-match lookup decides (a kind-less object,
+    # e.g. a kustomization, matches both and gets the creating variant only).
     if any(objects.is_gvk(item, g, "", k) for g, k in _CREATES_MATCH_LABELS):
         labeler.update(item, ("spec", "selector", "matchLabels"), create=True)
-    if any(objects.is_gvk(item, g, "", k) for g, k in _UPDATES_MATCH_LABELS):
+    elif any(objects.is_gvk(item, g, "", k) for g, k in _UPDATES_MATCH_LABELS):
         labeler.update(item, ("spec", "selector", "matchLabels"), create=False)
     if _is_network_policy(item):
         labeler.update(item, ("spec", "podSelector", "matchLabels"), create=False)
 
 
-_CREATES_MATCH_LABELS = (("", "Deployment"), ("", "ReplicaSet"), ("", "DaemonSet"))
-_CREATES_MATCH_LABELS += (("apps", "StatefulSet"),)
+_CREATES_MATCH_LABELS: tuple[tuple[str, str], ...] = (
+    ("", "Deployment"),
+    ("", "ReplicaSet"),
+    ("", "DaemonSet"),
+    ("apps", "StatefulSet"),
+)
 _UPDATES_MATCH_LABELS = (("batch", "Job"), ("policy", "PodDisruptionBudget"))
 
 
@@ -126,8 +132,7 @@ def _has_pod_template(item: CommentedMap) -> bool:
     if objects.is_gvk(item, "", "v1", "ReplicationController"):
         return True
     return any(
-        objects.is_gvk(item, g, "", k)
-        for g, k in (*_CREATES_MATCH_LABELS, ("batch", "Job"))
+        objects.is_gvk(item, g, "", k) for g, k in (*_CREATES_MATCH_LABELS, ("batch", "Job"))
     )
 
 
@@ -153,7 +158,9 @@ def _label_affinity_quirk(labeler: _Labeler, affinity: CommentedMap) -> None:
             continue
         for term in affinity.get("preferredDuringSchedulingIgnoredDuringExecution") or []:
             if isinstance(term, CommentedMap):
-                labeler.update(term.get("podAffinityTerm"), ("labelSelector", "matchLabels"), create=False)
+                labeler.update(
+                    term.get("podAffinityTerm"), ("labelSelector", "matchLabels"), create=False
+                )
         for term in affinity.get("requiredDuringSchedulingIgnoredDuringExecution") or []:
             labeler.update(term, ("labelSelector", "matchLabels"), create=False)
 

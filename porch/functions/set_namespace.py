@@ -52,7 +52,8 @@ def _config(fc: CommentedMap | None) -> Config:
         result: dict[str, Any] = {"message": str(exc), "severity": "error"}
         if fc is not None:
             result["resourceRef"] = objects.resource_ref(fc)
-            result["file"] = objects.file_ref(fc)
+            if objects.path_of(fc):
+                result["file"] = objects.file_ref(fc)
         raise FunctionFailed(str(exc), results=[result]) from None
 
 
@@ -237,7 +238,9 @@ def _info(message: str) -> dict[str, Any]:
 
 def _summary(walk: _Walk) -> dict[str, Any]:
     if walk.count == 0:
-        return _info(f"all matching namespaces are already {nodes.go_quote(walk.new)}. no value changed")
+        return _info(
+            f"all matching namespaces are already {nodes.go_quote(walk.new)}. no value changed"
+        )
     old = " ".join(sorted(walk.old))
     return _info(
         f"namespace [{old}] updated to {nodes.go_quote(walk.new)}, {walk.count} value(s) changed"

@@ -13,11 +13,8 @@ checks that need the package's files (``configPath`` existence) live in ``fnconf
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
-
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
 
 from porch.errors import Cause, Invalid, NotFound
 from porch.kpt import kptfileschema as schema
@@ -289,7 +286,9 @@ def _upstream(data: dict[str, Any] | None) -> Upstream | None:
     if data is None:
         return None
     git = Git(**data["git"]) if "git" in data else None
-    return Upstream(type=data.get("type", ""), git=git, update_strategy=data.get("update_strategy", ""))
+    return Upstream(
+        type=data.get("type", ""), git=git, update_strategy=data.get("update_strategy", "")
+    )
 
 
 def _locator(data: dict[str, Any] | None) -> Locator | None:
@@ -305,9 +304,16 @@ def _locator(data: dict[str, Any] | None) -> Locator | None:
 def _info(data: dict[str, Any] | None) -> PackageInfo | None:
     if data is None:
         return None
-    gates = tuple(ReadinessGate(**g) for g in data.pop("readiness_gates", ()))
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
-    return PackageInfo(readiness_gates=gates, **values)
+    return PackageInfo(
+        site=data.get("site", ""),
+        emails=tuple(data.get("emails", ())),
+        license=data.get("license", ""),
+        license_file=data.get("license_file", ""),
+        description=data.get("description", ""),
+        keywords=tuple(data.get("keywords", ())),
+        man=data.get("man", ""),
+        readiness_gates=tuple(ReadinessGate(**g) for g in data.get("readiness_gates", ())),
+    )
 
 
 def _pipeline(data: dict[str, Any] | None) -> Pipeline | None:
@@ -338,20 +344,25 @@ def _status(data: dict[str, Any] | None) -> Status | None:
 
 def _render_status(data: dict[str, Any]) -> RenderStatus:
     def steps(key: str) -> tuple[StepResult, ...]:
-        return tuple(
-            StepResult(
-                **{
-                    k: tuple(v) if isinstance(v, list) else v
-                    for k, v in s.items()
-                }
-            )
-            for s in data.get(key, ())
-        )
+        return tuple(_step(s) for s in data.get(key, ()))
 
     return RenderStatus(
         mutation_steps=steps("mutation_steps"),
         validation_steps=steps("validation_steps"),
         error_summary=data.get("error_summary", ""),
+    )
+
+
+def _step(data: dict[str, Any]) -> StepResult:
+    return StepResult(
+        name=data.get("name", ""),
+        image=data.get("image", ""),
+        exec=data.get("exec", ""),
+        execution_error=data.get("execution_error", ""),
+        stderr=data.get("stderr", ""),
+        exit_code=data.get("exit_code", 0),
+        results=tuple(data.get("results", ())),
+        error_results=tuple(data.get("error_results", ())),
     )
 
 
@@ -389,7 +400,9 @@ def validate_function(fn: Function, *, kind: str, index: int) -> ValidationError
         reason = f'function image reference "{fn.image}" is invalid: invalid reference format'
         return ValidationError(f"{where}.image", reason, fn.image)
     if fn.config_map and fn.config_path:
-        reason = "functionConfig must not specify both `configMap` and `configPath` at the same time"
+        reason = (
+            "functionConfig must not specify both `configMap` and `configPath` at the same time"
+        )
         return ValidationError(where, reason)
     if fn.config_path:
         reason = config_path_problem(fn.config_path)
@@ -417,193 +430,6 @@ def validate_pipeline(kf: Kptfile) -> ValidationError | None:
             if problem is not None:
                 return problem
     return None
-
-
-# --- writing (kptfileutil.WriteFile: struct order, wide lists, sorted maps, no comments) -----
-
-
-def with_render_status(kf: Kptfile, *, condition: Condition, render: RenderStatus | None) -> Kptfile:
-    """``kf`` with its ``Rendered`` condition replaced and ``renderStatus`` set."""
-    status = kf.status or Status()
-    kept = tuple(c for c in status.conditions if c.type != RENDERED)
-    return replace(kf, status=Status(conditions=(*kept, condition), render_status=render))
-
-
-def to_yaml(kf: Kptfile) -> str:
-    return yamlio.dump(to_node(kf), compact_sequences=False)
-
-
-def to_node(kf: Kptfile) -> CommentedMap:
-    out = _map(
-        ("apiVersion", kf.api_version),
-        ("kind", kf.kind),
-        ("metadata", _metadata(kf.metadata)),
-        ("upstream", _upstream_node(kf.upstream)),
-        ("upstreamLock", _locator_node(kf.upstream_lock)),
-        ("info", _info_node(kf.info)),
-        ("pipeline", _pipeline_node(kf.pipeline)),
-        ("inventory", _inventory_node(kf.inventory)),
-        ("status", _status_node(kf.status)),
-    )
-    return out if out is not None else CommentedMap()
-
-
-def _map(*pairs: tuple[str, Any]) -> CommentedMap | None:
-    """A mapping of the non-empty values, like Go's ``omitempty``."""
-    node = CommentedMap()
-    for key, value in pairs:
-        if value is None or value == "" or (isinstance(value, list | dict) and not value):
-            continue
-        node[key] = _scalar(value) if isinstance(value, str) else value
-    return node
-
-
-def _scalar(value: str) -> str:
-    return LiteralScalarString(value) if "\n" in value else value
-
-
-def _sorted(values: dict[str, str]) -> CommentedMap | None:
-    if not values:
-        return None
-    return CommentedMap((k, _scalar(values[k])) for k in sorted(values))
-
-
-def _seq(values: list[Any]) -> CommentedSeq | None:
-    kept = [v for v in values if v is not None]
-    return CommentedSeq(kept) if kept else None
-
-
-def _metadata(meta: Metadata) -> CommentedMap | None:
-    return _map(
-        ("name", meta.name),
-        ("namespace", meta.namespace),
-        ("labels", _sorted(meta.labels)),
-        ("annotations", _sorted(meta.annotations)),
-    )
-
-
-def _upstream_node(up: Upstream | None) -> CommentedMap | None:
-    if up is None:
-        return None
-    git = None if up.git is None else _map(*_pairs(up.git, ("repo", "directory", "ref")))
-    return _map(("type", up.type), ("git", git), ("updateStrategy", up.update_strategy))
-
-
-def _locator_node(lock: Locator | None) -> CommentedMap | None:
-    if lock is None:
-        return None
-    git = None if lock.git is None else _map(*_pairs(lock.git, ("repo", "directory", "ref", "commit")))
-    generic = None
-    if lock.generic is not None:
-        generic = _map(
-            ("storeID", lock.generic.store_id),
-            ("resourceID", lock.generic.resource_id),
-            ("resourceVersion", lock.generic.resource_version),
-        )
-    return _map(("type", lock.type), ("git", git), ("generic", generic))
-
-
-def _pairs(obj: Any, names: tuple[str, ...]) -> list[tuple[str, Any]]:
-    return [(name, getattr(obj, name)) for name in names]
-
-
-def _info_node(info: PackageInfo | None) -> CommentedMap | None:
-    if info is None:
-        return None
-    gates = [_map(("conditionType", g.condition_type)) for g in info.readiness_gates]
-    return _map(
-        ("site", info.site),
-        ("emails", _seq(list(info.emails))),
-        ("license", info.license),
-        ("licenseFile", info.license_file),
-        ("description", info.description),
-        ("keywords", _seq(list(info.keywords))),
-        ("man", info.man),
-        ("readinessGates", _seq(gates)),
-    )
-
-
-def _pipeline_node(pipeline: Pipeline | None) -> CommentedMap | None:
-    if pipeline is None:
-        return None
-    return _map(
-        ("mutators", _seq([function_node(f) for f in pipeline.mutators])),
-        ("validators", _seq([function_node(f) for f in pipeline.validators])),
-    )
-
-
-def function_node(fn: Function) -> CommentedMap:
-    node = _map(
-        ("image", fn.image),
-        ("exec", fn.exec),
-        ("configPath", fn.config_path),
-        ("configMap", _sorted(fn.config_map)),
-        ("name", fn.name),
-        ("tag", fn.tag),
-        ("selectors", _seq([_selector_node(s) for s in fn.selectors])),
-        ("exclude", _seq([_selector_node(s) for s in fn.exclude])),
-    )
-    return node if node is not None else CommentedMap()
-
-
-def _selector_node(sel: Selector) -> CommentedMap | None:
-    return _map(
-        ("apiVersion", sel.api_version),
-        ("kind", sel.kind),
-        ("name", sel.name),
-        ("namespace", sel.namespace),
-        ("labels", _sorted(sel.labels)),
-        ("annotations", _sorted(sel.annotations)),
-    )
-
-
-def _inventory_node(inv: Inventory | None) -> CommentedMap | None:
-    if inv is None:
-        return None
-    return _map(
-        ("namespace", inv.namespace),
-        ("name", inv.name),
-        ("inventoryID", inv.inventory_id),
-        ("labels", _sorted(inv.labels)),
-        ("annotations", _sorted(inv.annotations)),
-    )
-
-
-def _status_node(status: Status | None) -> CommentedMap | None:
-    if status is None:
-        return None
-    conditions = [
-        _map(("type", c.type), ("status", c.status), ("reason", c.reason), ("message", c.message))
-        for c in status.conditions
-    ]
-    render = status.render_status
-    render_node = None
-    if render is not None:
-        render_node = _map(
-            ("mutationSteps", _seq([step_node(s) for s in render.mutation_steps])),
-            ("validationSteps", _seq([step_node(s) for s in render.validation_steps])),
-            ("errorSummary", render.error_summary),
-        )
-    return _map(("conditions", _seq(conditions)), ("renderStatus", render_node))
-
-
-def step_node(step: StepResult) -> CommentedMap:
-    node = _map(
-        ("name", step.name),
-        ("image", step.image),
-        ("exec", step.exec),
-        ("executionError", step.execution_error),
-        ("stderr", step.stderr),
-    )
-    assert node is not None
-    node["exitCode"] = step.exit_code  # kpt always writes it
-    results = _seq([yamlio.to_node(r) for r in step.results])
-    errors = _seq([yamlio.to_node(r) for r in step.error_results])
-    if results:
-        node["results"] = results
-    if errors:
-        node["errorResults"] = errors
-    return node
 
 
 __all__ = [
@@ -636,12 +462,7 @@ __all__ = [
     "Upstream",
     "ValidationError",
     "config_path_problem",
-    "function_node",
     "parse",
-    "step_node",
-    "to_node",
-    "to_yaml",
     "validate_function",
     "validate_pipeline",
-    "with_render_status",
 ]

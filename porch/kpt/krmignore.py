@@ -36,7 +36,9 @@ class Matcher:
         for rule in self.rules:
             if rule.dir_only and not is_dir:
                 continue
-            candidates = [rel_path] if rule.anchored else ["/".join(parts[i:]) for i in range(len(parts))]
+            candidates = (
+                [rel_path] if rule.anchored else ["/".join(parts[i:]) for i in range(len(parts))]
+            )
             if any(rule.regex.fullmatch(c) for c in candidates):
                 verdict = not rule.negate
         return verdict

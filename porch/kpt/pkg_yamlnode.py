@@ -37,10 +37,8 @@ SEQTAG = "!!seq"
 
 _NULLS = frozenset(["", "~", "null", "Null", "NULL"])
 _BOOLS = frozenset(["true", "True", "TRUE", "false", "False", "FALSE"])
-_SPECIAL_FLOATS = frozenset(
-    [".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"]
-    + [".nan", ".NaN", ".NAN"]
-)
+_INFINITIES = (".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF")
+_SPECIAL_FLOATS = frozenset((*_INFINITIES, ".nan", ".NaN", ".NAN"))
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _INT = re.compile(r"^[-+]?(0b[01]+|0o[0-7]+|0x[0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$")
 _TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?$")

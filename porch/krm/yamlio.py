@@ -8,7 +8,7 @@ of nulls (``null``/``~``) and of non-canonical booleans (``True``). Documents ar
 ``---`` lines exactly like kyaml's reader, and the sequence indentation style of each
 document (``compact``/``wide``) is detected the way kyaml records it.
 
-Pure; no file or network I/O. It must not know about packages or annotations.
+Pure; no file or network I/O. It must not know about packages or bookkeeping.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.emitter import Emitter
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarbool import ScalarBoolean
@@ -72,7 +73,7 @@ class _Constructor(RoundTripConstructor):
             return PlainScalarString(value)
         return value
 
-    def construct_mapping(self, node: Any, maptyp: Any, deep: bool = False) -> Any:
+    def construct_mapping(self, node: Any, maptyp: Any, deep: bool = False) -> Any:  # type: ignore[override]
         result = super().construct_mapping(node, maptyp, deep=deep)
         texts = {}
         for key_node, value_node in node.value:
@@ -85,9 +86,7 @@ class _Constructor(RoundTripConstructor):
 
     def construct_rt_sequence(self, node: Any, seqtyp: Any, deep: bool = False) -> Any:
         result = super().construct_rt_sequence(node, seqtyp, deep=deep)
-        texts = {
-            i: t for i, child in enumerate(node.value) if (t := _null_text(child)) is not None
-        }
+        texts = {i: t for i, child in enumerate(node.value) if (t := _null_text(child)) is not None}
         if texts:
             setattr(seqtyp, _NULLS, texts)
         return result
@@ -138,11 +137,38 @@ _Representer.add_representer(str, _Representer.represent_str)
 _Representer.add_representer(TextBool, _Representer.represent_text_bool)
 
 
+class _Emitter(Emitter):
+    """Emits like libyaml (go-yaml): one space before end-of-line comments, and a string
+    with a single quote in it is still single-quoted when it cannot be plain."""
+
+    def choose_scalar_style(self) -> Any:
+        value = self.event.value
+        # libyaml refuses a block scalar whose lines end in spaces (tabs are fine).
+        if self.event.style in ("|", ">") and (" \n" in value or value.endswith(" ")):
+            return '"'
+        style = super().choose_scalar_style()
+        if style == '"' and not self.event.style and "'" in value and "\n" not in value:
+            analysis = self.analysis
+            if analysis.allow_single_quoted and not (
+                self.simple_key_context and analysis.multiline
+            ):
+                return "'"
+        return style
+
+    def write_comment(self, comment: Any, pre: bool = False) -> None:
+        value = comment.value
+        if pre or not self.column or not value or value.startswith("\n"):
+            super().write_comment(comment, pre)
+            return
+        self.stream.write(" " + value.removesuffix("\n"))
+        self.write_line_break()
+
+
 def _needs_quotes(representer: RoundTripRepresenter, text: str) -> bool:
     """True when ``text`` written plain would read back as something other than a string."""
     if text in _LEGACY_BOOLS:
         return True
-    resolver = representer.dumper.resolver  # type: ignore[attr-defined]
+    resolver = representer.dumper.resolver
     return str(resolver.resolve(ScalarNode, text, (True, False))) != _STR_TAG
 
 
@@ -150,6 +176,7 @@ def new_yaml(*, compact_sequences: bool = True) -> YAML:
     yaml = YAML(typ="rt")
     yaml.Constructor = _Constructor
     yaml.Representer = _Representer
+    yaml.Emitter = _Emitter
     yaml.preserve_quotes = True
     yaml.width = 4096  # never fold long strings
     yaml.allow_unicode = True
@@ -204,26 +231,32 @@ def _load_one(text: str, *, source: str, first_line: int) -> Any:
 
 
 # libyaml (go-yaml) wording for the ruamel messages users meet most.
-_LIBYAML_WORDING = {"mapping values are not allowed here": "mapping values are not allowed in this context"}
+_LIBYAML_WORDING = {
+    "mapping values are not allowed here": "mapping values are not allowed in this context"
+}
 
 
 def error_position(exc: Exception) -> tuple[int, str]:
     """The 1-based line and go-yaml-worded problem of a ruamel parse error."""
-    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    # libyaml reports a scanner error where the token began (ruamel's context mark).
+    scanning = type(exc).__name__ == "ScannerError"
+    mark = (getattr(exc, "context_mark", None) if scanning else None) or getattr(
+        exc, "problem_mark", None
+    )
     problem = str(getattr(exc, "problem", None) or exc)
     return (mark.line + 1 if mark is not None else 1), _LIBYAML_WORDING.get(problem, problem)
 
 
 def detect_seqindent(text: str) -> str:
-    """``wide`` or ``compact``, from the first block sequence that follows a ``key:`` line."""
+    """``wide`` or ``compact``, from the first block sequence under a ``key:`` line (kyaml)."""
     lines = text.split("\n")
-    for i in range(1, len(lines)):
-        prefix, sep, _ = lines[i].partition("- ")
+    for i, line in enumerate(lines):
+        prefix, sep, _ = line.partition("- ")
         if not sep or prefix.strip(" "):
             continue
-        key = lines[i - 1]
+        key = _key_line_before(lines, i)
         stripped = key.strip(" ")
-        if stripped.count(":") != 1 or not stripped.endswith(":"):
+        if not key or stripped.count(":") != 1 or not stripped.endswith(":"):
             continue
         key_indent = len(key) - len(key.lstrip(" "))
         if len(prefix) == key_indent:
@@ -231,6 +264,14 @@ def detect_seqindent(text: str) -> str:
         if len(prefix) - key_indent == 2:
             return WIDE
     return COMPACT
+
+
+def _key_line_before(lines: list[str], index: int) -> str:
+    """The nearest non-comment line above ``index``, without its trailing comment."""
+    for line in reversed(lines[:index]):
+        if not line.strip(" ").startswith("#"):
+            return line.split("#", 1)[0]
+    return ""
 
 
 def load_all(text: str, *, source: str = "<input>") -> list[Any]:
@@ -263,25 +304,61 @@ def dump_json(doc: Any) -> str:
     return text + "\n"
 
 
+# Marks on a resource's root mapping that travel with it (see ``set_mark``).
+HEAD_OUTSIDE = "_krm_head_outside"  # its head comment prints before the ``-`` in a list
+FROM_FILE = "_krm_from_file"  # it was read from its own file
+
+
+def set_mark(node: Any, mark: str) -> None:
+    setattr(node, mark, True)
+
+
+def has_mark(node: Any, mark: str) -> bool:
+    return bool(getattr(node, mark, False))
+
+
 def copy_node(value: Any) -> Any:
-    """A deep copy that keeps the remembered spelling of nulls (``copy.deepcopy`` drops it)."""
+    """A deep copy that keeps null spellings and marks (``copy.deepcopy`` drops them)."""
     result = copy.deepcopy(value)
-    _copy_null_texts(value, result)
+    _copy_extras(value, result)
     return result
 
 
-def _copy_null_texts(source: Any, target: Any) -> None:
-    if isinstance(source, dict) and isinstance(target, dict):
-        if (texts := getattr(source, _NULLS, None)) is not None:
-            setattr(target, _NULLS, dict(texts))
+def _copy_extras(source: Any, target: Any) -> None:
+    """Copy the ``_krm_*`` attributes ruamel does not know about, at every level."""
+    if not isinstance(source, dict | list) or type(source) is not type(target):
+        return
+    for name, extra in getattr(source, "__dict__", {}).items():
+        if name.startswith("_krm_"):
+            setattr(target, name, dict(extra) if isinstance(extra, dict) else extra)
+    if isinstance(source, dict):
         for key, value in source.items():
             if key in target:
-                _copy_null_texts(value, target[key])
-    elif isinstance(source, list) and isinstance(target, list):
-        if (texts := getattr(source, _NULLS, None)) is not None:
-            setattr(target, _NULLS, dict(texts))
+                _copy_extras(value, target[key])
+    else:
         for child, other in zip(source, target, strict=False):
-            _copy_null_texts(child, other)
+            _copy_extras(child, other)
+
+
+def drop_head_blank_lines(node: Any) -> None:
+    """Forget blank lines inside a document's head comment.
+
+    go-yaml cannot keep them once a resource sits inside a ResourceList, so every resource
+    that passes through a function loses them; kpt then writes the file without them.
+    """
+    comment = getattr(getattr(node, "ca", None), "comment", None)
+    if not comment or len(comment) < 2 or not comment[1]:
+        return
+    kept = []
+    for token in comment[1]:
+        value = getattr(token, "value", None)
+        if isinstance(value, str):
+            value = re.sub(r"\n\n+", "\n", value)
+            if not value.strip():
+                continue
+            token.value = value
+        kept.append(token)
+    comment[1] = kept
 
 
 def null_texts(container: Any) -> dict[Any, str]:
@@ -328,21 +405,26 @@ def _number(value: Any) -> Any:
 
 __all__ = [
     "COMPACT",
+    "FROM_FILE",
+    "HEAD_OUTSIDE",
     "WIDE",
     "Document",
     "Node",
     "TextBool",
     "copy_node",
     "detect_seqindent",
+    "drop_head_blank_lines",
     "dump",
     "dump_all",
     "dump_json",
     "error_position",
+    "has_mark",
     "load",
     "load_all",
     "new_yaml",
     "null_texts",
     "parse_documents",
+    "set_mark",
     "set_null_text",
     "split_documents",
     "to_node",

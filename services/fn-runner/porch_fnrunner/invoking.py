@@ -6,8 +6,10 @@ answer: parse with ``porch.krm.resourcelist``, call the function, serialize, and
 the outcome as data (never by raising), so the worker can send it over a pipe as is.
 
 A builtin fails like a KRM function exiting non-zero: by raising, or by returning error
-results. Either way the reply is ``failed`` with exit code 1 and the results (an
-exception becomes one error result per cause, or one for its message).
+results. Either way the reply is ``failed`` with exit code 1, the results (an exception's
+own ``results`` list when it has one, as ``porch.functions.failures.FunctionFailed``
+does; else one error result per cause, or one for its message) and, as the log, the line
+kpt's Go SDK prints to stderr in that case.
 
 It must not do I/O, start threads or processes, or import gRPC (workers import it).
 """
@@ -26,6 +28,8 @@ Function = Callable[[ResourceList], ResourceList]
 
 # How many error messages a failure message quotes (all of them travel as results).
 _QUOTED_ERRORS = 3
+# What a catalog function built with kpt's Go SDK writes to stderr when it fails.
+SDK_FAILURE_STDERR = b"failed to evaluate function: error: function failure"
 
 
 def invoke(function: Function, data: bytes, *, image: str, max_output_bytes: int) -> Reply:
@@ -63,6 +67,7 @@ def _judged(image: str, encoded: bytes, results: tuple[dict[str, Any], ...]) -> 
         "failed",
         message=f"function {image!r} failed with {len(errors)} error(s): {quoted}{more}",
         resource_list=encoded,
+        log=SDK_FAILURE_STDERR,
         exit_code=1,
         results=results,
     )
@@ -73,18 +78,25 @@ def _raised(image: str, err: BaseException) -> Reply:
         code = err.code if isinstance(err.code, int) and err.code else 1
         return Reply("failed", message=f"function {image!r} called exit({code})", exit_code=code)
     if isinstance(err, PorchError):
-        text, causes = err.message, err.causes
-        results = [_cause_result(c.message, c.field) for c in causes] or [_cause_result(text, "")]
+        text, log = err.message, SDK_FAILURE_STDERR
+        results = _own_results(err) or [_cause_result(c.message, c.field) for c in err.causes]
     else:
         text = f"{type(err).__name__}: {err}"
-        results = [_cause_result(text, "")]
+        log, results = text.encode(), []
     return Reply(
         "failed",
         message=f"function {image!r} failed: {text}",
-        log=text.encode(),
+        log=log,
         exit_code=1,
-        results=tuple(results),
+        results=tuple(results or [_cause_result(text, "")]),
     )
+
+
+def _own_results(err: PorchError) -> list[dict[str, Any]]:
+    results = getattr(err, "results", None)
+    if not isinstance(results, list | tuple):
+        return []
+    return [_plain_result(r) for r in results if isinstance(r, dict)]
 
 
 def _cause_result(message: str, field: str) -> dict[str, Any]:
@@ -99,4 +111,4 @@ def _plain_result(result: Any) -> dict[str, Any]:
     return plain if isinstance(plain, dict) else {"message": str(plain)}
 
 
-__all__ = ["Function", "invoke"]
+__all__ = ["SDK_FAILURE_STDERR", "Function", "invoke"]

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from porch.errors import FunctionError, NotFound, Timeout
+from porch.errors import FunctionError, Invalid, Timeout
 from porch.fnclient import EvaluationResult, FunctionRunnerClient, RunnerUnavailable
 from porch_fnrunner import podspecs
 
@@ -43,19 +43,28 @@ class KubernetesError(FunctionError):
     """The Kubernetes API refused or failed a request of the pod pool."""
 
 
+class Gone(KubernetesError):
+    """HTTP 404. Not ``porch.errors.NotFound``: to a caller a vanished pod is a failed call,
+    not an unknown function image."""
+
+
 def core_api(kubeconfig: Path | None) -> Any:
     """A ``CoreV1Api`` from a kubeconfig file, or from the in-cluster service account."""
     from kubernetes import client, config  # imported only when pods are enabled
 
     configuration = client.Configuration()
-    if kubeconfig is not None:
-        config.load_kube_config(  # type: ignore[no-untyped-call]
-            config_file=str(kubeconfig), client_configuration=configuration
-        )
-    else:
-        config.load_incluster_config(  # type: ignore[no-untyped-call]
-            client_configuration=configuration
-        )
+    try:
+        if kubeconfig is not None:
+            config.load_kube_config(  # type: ignore[no-untyped-call]
+                config_file=str(kubeconfig), client_configuration=configuration
+            )
+        else:
+            config.load_incluster_config(  # type: ignore[no-untyped-call]
+                client_configuration=configuration
+            )
+    except Exception as err:  # ConfigException, OSError, YAML errors
+        where = kubeconfig or "in-cluster service account"
+        raise Invalid(f"cannot load Kubernetes configuration ({where}): {err}") from err
     return client.CoreV1Api(client.ApiClient(configuration))
 
 
@@ -77,7 +86,7 @@ class _Api:
         except ApiException as err:
             message = _status_message(err.body) or err.reason or ""
             if err.status == 404:
-                raise NotFound(f"{what}: {message}") from None
+                raise Gone(f"{what}: {message}") from None
             raise KubernetesError(f"{what}: HTTP {err.status}: {message}") from None
         except OSError as err:  # urllib3's connection errors derive from OSError
             raise KubernetesError(f"{what}: {err}") from None
@@ -113,7 +122,7 @@ class _Api:
         )
 
     async def delete_pod(self, name: str) -> None:
-        with contextlib.suppress(NotFound):  # already gone is what we wanted
+        with contextlib.suppress(Gone):  # already gone is what we wanted
             await self._call(f"delete pod {name}", "delete_namespaced_pod", name, self._ns)
 
     async def read_service(self, name: str) -> dict[str, Any]:
@@ -123,7 +132,7 @@ class _Api:
         return await self._call("create service", "create_namespaced_service", self._ns, body)
 
     async def delete_service(self, name: str) -> None:
-        with contextlib.suppress(NotFound):
+        with contextlib.suppress(Gone):
             await self._call(f"delete service {name}", "delete_namespaced_service", name, self._ns)
 
 
@@ -265,7 +274,7 @@ class PodBackend:
         name = podspecs.image_key(image)
         try:
             service = await self._api.read_service(name)
-        except NotFound:
+        except Gone:
             service = await self._api.create_service(
                 podspecs.service_manifest(image, self._template)
             )
@@ -277,7 +286,7 @@ class PodBackend:
     async def refresh(self, pod: str) -> None:
         try:
             await self._api.patch_pod(pod, podspecs.reclaim_patch(self._reclaim_after()))
-        except FunctionError as err:  # NotFound included: the next call finds out
+        except FunctionError as err:  # Gone included: the next call finds out
             log.warning("pod pool: cannot refresh reclaim time of %s: %s", pod, err.message)
 
     async def delete(self, image: str, pod: str) -> None:
@@ -299,4 +308,4 @@ class PodBackend:
                 await self._api.delete_service(podspecs.name_of(service))
 
 
-__all__ = ["KubernetesError", "PodBackend", "PodInstance", "core_api"]
+__all__ = ["Gone", "KubernetesError", "PodBackend", "PodInstance", "core_api"]

@@ -230,6 +230,8 @@ class PoolEvaluator:
                 await self.collect_garbage()
             except PorchError as err:
                 log.warning("%s: garbage collection failed: %s", self._backend.name, err.message)
+            except Exception:  # a bug in one scan must not end collection for good
+                log.exception("%s: garbage collection failed unexpectedly", self._backend.name)
 
     async def close(self) -> None:
         """Release every instance (pods may outlive the runner; processes do not)."""

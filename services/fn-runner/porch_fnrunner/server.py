@@ -197,6 +197,11 @@ class FunctionRunnerServer:
     def pools(self) -> tuple[PoolEvaluator, ...]:
         return self._pools
 
+    @property
+    def in_flight(self) -> int:
+        """Calls being evaluated right now."""
+        return self._service.in_flight
+
     async def start(self) -> int:
         """Bind, start serving, report SERVING; returns the bound port."""
         if self._server is not None:

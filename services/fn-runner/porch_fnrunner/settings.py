@@ -34,7 +34,9 @@ class Settings:
     worker processes, or not at all. The warm pool keeps an instance per image for
     ``pool_ttl`` idle seconds, at most ``pool_max_size`` of them, each with a queue of
     ``pool_queue_length`` calls; ``scan_interval`` is how often idle ones are collected.
-    ``pod_namespace`` turns the Kubernetes pod pool on (for every other image).
+    ``worker_pythonpath`` is put on builtin workers' ``PYTHONPATH`` (for a registry
+    outside the installed packages). ``pod_namespace`` turns the Kubernetes pod pool on
+    (for every other image).
     """
 
     listen: str = DEFAULT_LISTEN
@@ -51,6 +53,7 @@ class Settings:
     pool_queue_length: int = 8
     scan_interval: float = 60.0
     worker_start_timeout: float = 10.0
+    worker_pythonpath: tuple[str, ...] = ()
     pod_namespace: str | None = None
     kubeconfig: Path | None = None
     wrapper_server_image: str = DEFAULT_WRAPPER_SERVER_IMAGE

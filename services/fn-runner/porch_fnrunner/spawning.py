@@ -109,10 +109,12 @@ class LocalWorker:
                 cwd=scratch,
                 start_new_session=True,
             )
-        except OSError as err:
+        except BaseException as err:
             errfile.close()
             shutil.rmtree(scratch, ignore_errors=True)
-            raise WorkerStartFailed(f"cannot start worker for {image!r}: {err}") from err
+            if isinstance(err, OSError):
+                raise WorkerStartFailed(f"cannot start worker for {image!r}: {err}") from err
+            raise
         worker = cls(
             proc,
             image=image,
@@ -135,10 +137,12 @@ class LocalWorker:
         except (TimeoutError, frames.ProtocolError) as err:
             why = "no hello in time" if isinstance(err, TimeoutError) else str(err)
             self._broken = True
+            kill_group(self._proc.pid)
+            await self._wait_exit(_EXIT_GRACE)
+            stderr = self._quoted_stderr()  # before stop() removes the scratch directory
             await self.stop()
             raise WorkerStartFailed(
-                f"worker for {self._image!r} did not start the worker protocol: {why}"
-                f"{self._quoted_stderr()}"
+                f"worker for {self._image!r} did not start the worker protocol: {why}{stderr}"
             ) from None
         except BaseException:
             self._broken = True

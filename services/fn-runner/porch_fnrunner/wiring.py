@@ -92,6 +92,7 @@ def _local_pool(
         registry=settings.builtin_registry,
         exec_functions=functions,
         start_timeout=settings.worker_start_timeout,
+        pythonpath=settings.worker_pythonpath,
     )
     return _pool(settings, backend)
 

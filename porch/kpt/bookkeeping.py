@@ -18,6 +18,8 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
+from porch.krm import yamlio
+
 PATH = "internal.config.kubernetes.io/path"
 INDEX = "internal.config.kubernetes.io/index"
 ID = "internal.config.kubernetes.io/id"
@@ -30,12 +32,15 @@ MIGRATION_ID = "internal.config.kubernetes.io/annotations-migration-resource-id"
 RESOURCE_ID = "internal.config.kubernetes.io/kpt-resource-id"
 LOCAL_CONFIG = "config.kubernetes.io/local-config"
 
+# Marks a ``metadata: {}`` written by the user, so stripping our annotations keeps it.
+KEEP_EMPTY = "_krm_keep_empty"
+
 # What a reader adds and a package writer removes again.
 READER = (LEGACY_INDEX, LEGACY_PATH, INDEX, PACKAGE_PATH, PATH, SEQINDENT)
 PAIRS = ((PATH, LEGACY_PATH), (INDEX, LEGACY_INDEX), (ID, LEGACY_ID))
 
 
-def annotations(item: Any) -> dict[str, str]:
+def annotations_of(item: Any) -> dict[str, str]:
     meta = item.get("metadata") if isinstance(item, dict) else None
     notes = meta.get("annotations") if isinstance(meta, dict) else None
     if not isinstance(notes, dict):
@@ -44,7 +49,7 @@ def annotations(item: Any) -> dict[str, str]:
 
 
 def get(item: Any, key: str) -> str:
-    return annotations(item).get(key, "")
+    return annotations_of(item).get(key, "")
 
 
 def set_value(item: CommentedMap, key: str, value: str) -> None:
@@ -75,6 +80,8 @@ def clear_empty(item: Any) -> None:
         notes = meta["annotations"]
         if notes is None or (isinstance(notes, dict) and not notes):
             del meta["annotations"]
+    if isinstance(meta, dict) and not meta and not yamlio.has_mark(meta, KEEP_EMPTY):
+        del item["metadata"]  # kyaml drops an emptied metadata map too
 
 
 def clear_all(item: Any, keys: tuple[str, ...] | list[str]) -> None:
@@ -84,7 +91,7 @@ def clear_all(item: Any, keys: tuple[str, ...] | list[str]) -> None:
 
 def copy_legacy(item: CommentedMap) -> None:
     """Fill whichever of each internal/legacy pair is missing from the other (kyaml)."""
-    notes = annotations(item)
+    notes = annotations_of(item)
     for new, legacy in PAIRS:
         if notes.get(new) and not notes.get(legacy):
             set_value(item, legacy, notes[new])
@@ -93,12 +100,12 @@ def copy_legacy(item: CommentedMap) -> None:
 
 
 def path_of(item: Any) -> str:
-    notes = annotations(item)
+    notes = annotations_of(item)
     return notes.get(PATH) or notes.get(LEGACY_PATH, "")
 
 
 def index_of(item: Any) -> str:
-    notes = annotations(item)
+    notes = annotations_of(item)
     return notes.get(INDEX) or notes.get(LEGACY_INDEX, "")
 
 
@@ -116,6 +123,9 @@ def add_reader_annotations(
     item: CommentedMap, *, path: str, index: int, seqindent: str, package_path: str = ""
 ) -> None:
     """What kyaml's package reader records, in its (sorted) order."""
+    meta = item.get("metadata")
+    if isinstance(meta, dict) and not meta:
+        yamlio.set_mark(meta, KEEP_EMPTY)
     copy_legacy(item)
     values = {
         LEGACY_INDEX: str(index),
@@ -142,6 +152,7 @@ def default_path(item: Any, *, directory: str = "") -> str:
 __all__ = [
     "ID",
     "INDEX",
+    "KEEP_EMPTY",
     "LEGACY_ID",
     "LEGACY_INDEX",
     "LEGACY_PATH",
@@ -154,7 +165,7 @@ __all__ = [
     "RESOURCE_ID",
     "SEQINDENT",
     "add_reader_annotations",
-    "annotations",
+    "annotations_of",
     "clear",
     "clear_all",
     "clear_empty",

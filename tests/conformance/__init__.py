@@ -1,0 +1,1 @@
+"""Conformance tests: upstream fixtures (kpt, catalog) run against this implementation."""
