@@ -16,7 +16,10 @@ from porch.errors import Cause, FunctionError
 class FunctionFailed(FunctionError):
     """A builtin function refused its input; ``results`` are what the catalog image prints."""
 
-    def __init__(self, message: str, *, results: Sequence[dict[str, Any]] = ()) -> None:
+    def __init__(
+        self, message: str, *, results: Sequence[dict[str, Any]] = (), stderr: str = ""
+    ) -> None:
+        self.stderr = stderr  # what the function printed before failing (Starlark print)
         self.results: list[dict[str, Any]] = [dict(r) for r in results] or [
             {"message": message, "severity": "error"}
         ]

@@ -8,8 +8,10 @@ evaluator. Modules are imported on first use. Pure; no I/O.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
+from typing import Any
 
 from porch.krm.resourcelist import ResourceList
 
@@ -58,7 +60,32 @@ def lookup(image: str) -> Function | None:
         return None
     module = importlib.import_module(f"porch.functions.{_MODULES[name]}")
     run: Function = module.run
-    return run
+    return _sorting(run) if name in _SORTS_OUTPUT else run
+
+
+# These catalog images are built on the Go SDK that sorts its output items by
+# apiVersion, kind, namespace and name; callers that print the list (``-o stdout``) see it.
+_SORTS_OUTPUT = frozenset({"set-namespace", "set-labels", "set-annotations"})
+
+
+def _sorting(run: Function) -> Function:
+    @functools.wraps(run)
+    def sorted_run(rl: ResourceList) -> ResourceList:
+        out = run(rl)
+        out.items.sort(key=_sort_key)
+        return out
+
+    return sorted_run
+
+
+def _sort_key(item: Any) -> tuple[str, str, str, str]:
+    meta = item.get("metadata") or {}
+    return (
+        str(item.get("apiVersion", "")),
+        str(item.get("kind", "")),
+        str(meta.get("namespace", "") or ""),
+        str(meta.get("name", "")),
+    )
 
 
 def names() -> list[str]:

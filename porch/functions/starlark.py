@@ -221,10 +221,12 @@ def execute(rl: ResourceList, *, time_limit_seconds: float) -> ResourceList:
         output = sandbox.execute(script, wrapped)
         rl.items = _unwrap(rl, output)
     except sl.StarlarkError as exc:
-        raise FunctionFailed(describe(str(exc), failure=sandbox.failure)) from None
+        printed = "\n".join(sandbox.printed)
+        raise FunctionFailed(describe(str(exc), failure=sandbox.failure), stderr=printed) from None
     except ValueError as exc:
         raise FunctionFailed(str(exc)) from None
     _drop_pair(rl.items)
+    rl.stderr = "\n".join(sandbox.printed)  # print() goes to stderr, as in the catalog
     return rl
 
 

@@ -33,6 +33,7 @@ class ResourceList:
     items: list[CommentedMap]
     function_config: CommentedMap | None = None
     results: list[Result] = field(default_factory=list)
+    stderr: str = ""  # what an in-process function "printed"; never serialized
 
 
 def parse(data: bytes | str, *, source: str = "<stdin>") -> ResourceList:

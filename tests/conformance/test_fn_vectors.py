@@ -17,24 +17,7 @@ import pytest
 
 from tests.conformance import runner
 
-SORTED_OUTPUT = (
-    "builtin catalog functions do not sort their output items by "
-    "'apiVersion kind namespace name' as the Go SDK images do, so -o stdout/unwrap order differs"
-)
 KNOWN_FAILURES = {
-    "fn-render/out-of-place-stdout": SORTED_OUTPUT,
-    "fn-render/out-of-place-unwrap": SORTED_OUTPUT,
-    "fn-render/out-of-place-fnchain-stdout": SORTED_OUTPUT,
-    "fn-render/out-of-place-fnchain-stdout-results": SORTED_OUTPUT,
-    "fn-render/out-of-place-fnchain-unwrap": SORTED_OUTPUT,
-    "fn-eval/out-of-place-fnchain-unwrap": SORTED_OUTPUT,
-    "fn-render/fn-success-with-stderr": (
-        "builtin starlark keeps print() output to itself (no stderr on its output), "
-        "so the step's stderr is missing from results and renderStatus"
-    ),
-    "fn-eval/fn-success-with-stderr/pkg": (
-        "builtin starlark keeps print() output to itself (no stderr on its output)"
-    ),
     "fn-source/subpkgs-with-krmignore": (
         "stale upstream fixture: it expects fn source to omit Kptfiles, but kpt (HEAD and "
         "v1.0.0-beta.56 alike) lists every Kptfile first, as we do"
