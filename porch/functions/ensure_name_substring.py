@@ -32,15 +32,7 @@ _SKIPPED: tuple[tuple[str, str], ...] = (
     ("kpt.dev", "Kptfile"),
 )
 # Dropped by kustomize's resource map on the way out (RemoveBuildAnnotations).
-BOOKKEEPING = (
-    resourcelist.PATH,
-    resourcelist.INDEX,
-    resourcelist.INTERNAL_PATH,
-    resourcelist.INTERNAL_INDEX,
-    resourcelist.SEQINDENT,
-    "internal.config.kubernetes.io/id",
-    "config.k8s.io/id",
-)
+BOOKKEEPING = resourcelist.BOOKKEEPING
 
 
 @dataclass

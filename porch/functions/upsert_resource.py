@@ -22,13 +22,7 @@ TARGET_PATH = "config.kubernetes.io/target-path"
 _FUNCTION_ANNOTATIONS = ("config.kubernetes.io/function", "config.k8s.io/function")
 # Bookkeeping kept from the matched item so the replacement lands where it was.
 _POSITION = (
-    resourcelist.PATH,
-    resourcelist.INDEX,
-    resourcelist.INTERNAL_PATH,
-    resourcelist.INTERNAL_INDEX,
-    resourcelist.SEQINDENT,
-    "internal.config.kubernetes.io/id",
-    "config.k8s.io/id",
+    *resourcelist.BOOKKEEPING,
     "internal.config.kubernetes.io/package-path",
     "internal.config.kubernetes.io/annotations-migration-resource-id",
 )

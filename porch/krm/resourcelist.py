@@ -24,6 +24,16 @@ INTERNAL_PATH = "internal.config.kubernetes.io/path"
 INTERNAL_INDEX = "internal.config.kubernetes.io/index"
 SEQINDENT = "internal.config.kubernetes.io/seqindent"
 LOCAL_CONFIG = "config.kubernetes.io/local-config"
+# Where an item lives and how kpt tracks it; orchestrators own these, not functions.
+BOOKKEEPING = (
+    PATH,
+    INDEX,
+    INTERNAL_PATH,
+    INTERNAL_INDEX,
+    SEQINDENT,
+    "internal.config.kubernetes.io/id",
+    "config.k8s.io/id",
+)
 
 Result = dict[str, Any]  # {message, severity?, resourceRef?, field?, file?, tags?}
 
@@ -90,6 +100,7 @@ def set_annotation(item: CommentedMap, key: str, value: str) -> None:
 
 __all__ = [
     "API_VERSION",
+    "BOOKKEEPING",
     "INDEX",
     "INTERNAL_INDEX",
     "INTERNAL_PATH",

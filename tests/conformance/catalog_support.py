@@ -27,15 +27,7 @@ from porch.functions.failures import FunctionFailed
 from porch.krm import resourcelist, yamlio
 from porch.krm.resourcelist import ResourceList
 
-BOOKKEEPING = (
-    resourcelist.PATH,
-    resourcelist.INDEX,
-    resourcelist.INTERNAL_PATH,
-    resourcelist.INTERNAL_INDEX,
-    resourcelist.SEQINDENT,
-    "internal.config.kubernetes.io/id",
-    "config.k8s.io/id",
-)
+BOOKKEEPING = resourcelist.BOOKKEEPING
 STEP_ID = "internal.config.kubernetes.io/kpt-resource-id"
 
 
