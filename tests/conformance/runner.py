@@ -27,7 +27,9 @@ from typing import Any
 
 import yaml
 
-VECTORS = Path(os.environ.get("PORCH_VECTORS", "/work/shared/vectors"))
+from tests import vectors
+
+VECTORS = vectors.ROOT
 KPT_VECTORS = VECTORS / "kpt"
 FN_GROUPS = ("fn-render", "fn-eval", "fn-source", "fn-sink")
 _COUNTER = itertools.count(1)

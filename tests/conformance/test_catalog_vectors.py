@@ -9,7 +9,6 @@ of pass/skip/fail is printed at the end of the module.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,12 +17,10 @@ from typing import Any
 import pytest
 
 from porch.krm import yamlio
+from tests import vectors
 from tests.conformance import catalog_support
 
-# shared/ sits beside the repository (also in CI's fresh clone); PORCH_VECTORS overrides.
-_SIBLING = Path(__file__).resolve().parents[3] / "shared" / "vectors"
-_DEFAULT = _SIBLING if _SIBLING.is_dir() else Path("/work/shared/vectors")
-VECTORS = Path(os.environ.get("PORCH_VECTORS", str(_DEFAULT))) / "catalog"
+VECTORS = vectors.ROOT / "catalog"
 EXAMPLES = (
     sorted(p.name for p in VECTORS.iterdir() if (p / ".expected").is_dir())
     if VECTORS.is_dir()

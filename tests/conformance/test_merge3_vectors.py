@@ -13,7 +13,6 @@ A pass/skip/fail summary is printed at the end of the module.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +23,9 @@ from porch.kpt import merge3, pkg_resources, pkg_yamlparse
 from porch.kpt.pkg_resources import Resource
 from porch.kpt.pkg_schema import Registry
 from porch.kpt.pkg_yamlnode import Node
+from tests import vectors
 
-VECTORS = Path(os.environ.get("PORCH_VECTORS", "/work/shared/vectors")) / "kpt" / "merge3"
+VECTORS = vectors.ROOT / "kpt" / "merge3"
 SUMMARY: dict[str, list[str]] = {"passed": [], "skipped": [], "failed": []}
 
 

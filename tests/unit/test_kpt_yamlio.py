@@ -19,8 +19,9 @@ from ruamel.yaml.comments import CommentedMap
 from porch.errors import Invalid
 from porch.kpt import reading, writing
 from porch.krm import yamlio
+from tests import vectors
 
-VECTORS = Path("/work/shared/vectors")
+VECTORS = vectors.ROOT
 
 SCALARS = st.one_of(
     st.sampled_from(["true", "1", "", "a: b", "it's", "x'y: z", "yes", "~", "null", "- x", "#x"]),
