@@ -8,6 +8,7 @@ that follow it), and walk every field with Go-style paths (``a.b[0].c``). Pure; 
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -92,10 +93,17 @@ def plain_scalar(text: str) -> Any:
 def go_string(text: str) -> Any:
     """A new string value styled as yaml.v3 writes a string node: double quotes when the
     plain text would read back as another type (``"1"``, ``"true"``), else plain."""
-    plain = plain_scalar(text)
-    if text == "" or not isinstance(plain, str):
+    if text == "" or not _stays_string(text):
         return DoubleQuotedScalarString(text)
     return text
+
+
+@functools.lru_cache(maxsize=4096)
+def _stays_string(text: str) -> bool:
+    """Whether ``plain_scalar`` keeps ``text`` a string; cached because it is a YAML parse
+    and functions ask it for the same few values (label and namespace names) again and
+    again."""
+    return isinstance(plain_scalar(text), str)
 
 
 def restyled(old: Any, text: str) -> Any:

@@ -41,15 +41,26 @@ PAIRS = ((PATH, LEGACY_PATH), (INDEX, LEGACY_INDEX), (ID, LEGACY_ID))
 
 
 def annotations_of(item: Any) -> dict[str, str]:
-    meta = item.get("metadata") if isinstance(item, dict) else None
-    notes = meta.get("annotations") if isinstance(meta, dict) else None
-    if not isinstance(notes, dict):
+    notes = _notes(item)
+    if notes is None:
         return {}
     return {str(k): "" if v is None else str(v) for k, v in notes.items()}
 
 
+def _notes(item: Any) -> dict[Any, Any] | None:
+    meta = item.get("metadata") if isinstance(item, dict) else None
+    notes = meta.get("annotations") if isinstance(meta, dict) else None
+    return notes if isinstance(notes, dict) else None
+
+
 def get(item: Any, key: str) -> str:
-    return annotations_of(item).get(key, "")
+    """``annotations_of(item).get(key, "")`` without copying every annotation (it is asked
+    for a handful of keys per resource, many times per function call)."""
+    notes = _notes(item)
+    if notes is None or key not in notes:
+        return ""
+    value = notes[key]
+    return "" if value is None else str(value)
 
 
 def set_value(item: CommentedMap, key: str, value: str) -> None:
@@ -100,13 +111,11 @@ def copy_legacy(item: CommentedMap) -> None:
 
 
 def path_of(item: Any) -> str:
-    notes = annotations_of(item)
-    return notes.get(PATH) or notes.get(LEGACY_PATH, "")
+    return get(item, PATH) or get(item, LEGACY_PATH)
 
 
 def index_of(item: Any) -> str:
-    notes = annotations_of(item)
-    return notes.get(INDEX) or notes.get(LEGACY_INDEX, "")
+    return get(item, INDEX) or get(item, LEGACY_INDEX)
 
 
 def set_path(item: CommentedMap, path: str) -> None:

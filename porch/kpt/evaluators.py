@@ -44,6 +44,12 @@ class Evaluation(ResourceList):
     stderr: str = ""
 
 
+@dataclass
+class Handover(ResourceList):
+    """A ResourceList the caller will not look at again: its items may be given to the
+    function as they are, without the copy an in-process function otherwise gets."""
+
+
 class FunctionFailed(FunctionError):
     """The function ran and failed (non-zero exit); its results and stderr are kept."""
 
@@ -93,10 +99,7 @@ class BuiltinEvaluator:
         function = self._lookup(image) if image else None
         if function is None:
             raise Unsupported(f"no native implementation of {image or exec_args}")
-        given = ResourceList(
-            items=[yamlio.copy_node(i) for i in resource_list.items],
-            function_config=yamlio.copy_node(resource_list.function_config),
-        )
+        given = _own_copy(resource_list)
         try:
             output = function(given)
         except Exception as exc:  # a builtin that raises has failed, whatever it raised
@@ -114,6 +117,18 @@ class BuiltinEvaluator:
                 output=output,
             )
         return Evaluation(items=list(output.items), results=list(output.results), stderr=stderr)
+
+
+def _own_copy(resource_list: ResourceList) -> ResourceList:
+    """What an in-process function may change at will without touching the caller's nodes."""
+    if isinstance(resource_list, Handover):
+        return ResourceList(
+            items=list(resource_list.items), function_config=resource_list.function_config
+        )
+    return ResourceList(
+        items=[yamlio.copy_node(i) for i in resource_list.items],
+        function_config=yamlio.copy_node(resource_list.function_config),
+    )
 
 
 class ExecEvaluator:
@@ -227,6 +242,7 @@ __all__ = [
     "Evaluator",
     "ExecEvaluator",
     "FunctionFailed",
+    "Handover",
     "Lookup",
     "NotRunnable",
     "Unsupported",

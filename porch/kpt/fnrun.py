@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from porch.errors import Invalid
 from porch.kpt import bookkeeping, healing
-from porch.kpt.evaluators import Evaluation, Evaluator, FunctionFailed
+from porch.kpt.evaluators import Evaluation, Evaluator, FunctionFailed, Handover
 from porch.krm import yamlio
 from porch.krm.resourcelist import ResourceList
 
@@ -116,9 +116,9 @@ async def run(
 
 
 def _given(inputs: list[CommentedMap], config: CommentedMap | None) -> ResourceList:
-    """What the function receives: copies it may change at will."""
+    """What the function receives: copies it may change at will, handed over for good."""
     given = [yamlio.copy_node(i) for i in inputs]
-    return ResourceList(
+    return Handover(
         items=given, function_config=yamlio.copy_node(config) if config is not None else None
     )
 

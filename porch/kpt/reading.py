@@ -29,9 +29,23 @@ MATCH = (FILE_NAME, "*.yaml", "*.yml", "*.json")
 
 
 @dataclass(frozen=True)
+class Original:
+    """A file as it was read: its text and the fingerprint of its documents (before any
+    annotation), so a writer can tell it changed without parsing it again."""
+
+    text: str
+    fingerprint: str
+
+
+# Files read, by resolved path; filled by the reader when the caller passes one.
+Originals = dict[Path, Original]
+
+
+@dataclass(frozen=True)
 class Options:
     include_subpackages: bool = False
     package_path: str = ""  # value of the package-path annotation; empty for none
+    originals: Originals | None = None  # where to record each file read
 
 
 def is_package(directory: Path) -> bool:
@@ -98,10 +112,16 @@ def _walk(
         if matcher.ignored(rel, is_dir=False):
             continue
         if any(fnmatch.fnmatchcase(entry.name, pattern) for pattern in MATCH):
-            items.extend(read_file(root, path, package_path=options.package_path))
+            items.extend(
+                read_file(
+                    root, path, package_path=options.package_path, originals=options.originals
+                )
+            )
 
 
-def read_file(root: Path, path: Path, *, package_path: str = "") -> list[CommentedMap]:
+def read_file(
+    root: Path, path: Path, *, package_path: str = "", originals: Originals | None = None
+) -> list[CommentedMap]:
     """The resources of one file, annotated with their path relative to ``root``."""
     rel = path.relative_to(root).as_posix()
     if path.is_symlink():
@@ -109,8 +129,11 @@ def read_file(root: Path, path: Path, *, package_path: str = "") -> list[Comment
         if not target.is_relative_to(root):
             raise Invalid(f"{rel}: symbolic link points outside the package ({target})")
     text = path.read_text(encoding="utf-8")
+    docs = yamlio.parse_documents(text, source=rel)
+    if originals is not None:
+        originals[path.resolve()] = Original(text, yamlio.fingerprint([d.node for d in docs]))
     items = []
-    for index, doc in enumerate(yamlio.parse_documents(text, source=rel)):
+    for index, doc in enumerate(docs):
         if not isinstance(doc.node, CommentedMap):
             raise Invalid(
                 f"{rel}:{doc.line + 1}: input resource list must contain only KRM resources: "
@@ -124,4 +147,13 @@ def read_file(root: Path, path: Path, *, package_path: str = "") -> list[Comment
     return items
 
 
-__all__ = ["MATCH", "Options", "direct_subpackages", "is_package", "read_file", "read_package"]
+__all__ = [
+    "MATCH",
+    "Options",
+    "Original",
+    "Originals",
+    "direct_subpackages",
+    "is_package",
+    "read_file",
+    "read_package",
+]

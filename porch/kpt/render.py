@@ -119,7 +119,9 @@ def _finish(
         deletes = (
             run.input_files - {bookkeeping.path_of(i) for i in final} if failure is None else set()
         )
-        outcome.written = writing.write(final, root=root.path, deletes=deletes)
+        outcome.written = writing.write(
+            final, root=root.path, deletes=deletes, originals=run.originals
+        )
         ctx.console.summary(
             executed=ctx.executed, packages=len(run.seen), failed=failure is not None
         )
@@ -206,11 +208,13 @@ class _Hydration:
         self.root_resources: list[CommentedMap] | None = None
         self.save = root.kptfile.annotation_is_true(kptfile.SAVE_ON_RENDER_FAILURE)
         self._loaded: dict[Path, list[CommentedMap]] = {}
+        self.originals: reading.Originals = {}  # every file read, so writing can skip re-parsing
 
     def read(self, package: Package) -> list[CommentedMap]:
         try:
             items = reading.read_package(
-                package.path, options=reading.Options(package_path=str(package.path))
+                package.path,
+                options=reading.Options(package_path=str(package.path), originals=self.originals),
             )
         except PorchError as exc:
             inner = wrap("pkg.readResources", str(package.path), exc.message)

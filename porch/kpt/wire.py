@@ -12,6 +12,7 @@ Pure; no I/O. It must not add or strip kpt's bookkeeping bookkeeping.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,9 +61,10 @@ def dump(
 
 def _item_text(item: CommentedMap) -> str:
     """``- `` plus the item; a head comment goes before the ``-`` when it came that way."""
-    copy = yamlio.copy_node(item)
-    yamlio.drop_head_blank_lines(copy)
-    text = yamlio.dump(copy)
+    if yamlio.has_head_blank_lines(item):  # copy only when there is something to drop
+        item = yamlio.copy_node(item)
+        yamlio.drop_head_blank_lines(item)
+    text = yamlio.dump(item)
     if not yamlio.has_mark(item, yamlio.HEAD_OUTSIDE):
         return _indented(text, first="- ")
     lines = text.split("\n")
@@ -81,6 +83,9 @@ def _indented(text: str, *, first: str) -> str:
 
 def parse(text: str, *, source: str = "<stdin>") -> Parsed:
     """Items, functionConfig and results of a ResourceList/List, or a plain document stream."""
+    quick = _parse_block_list(text, source=source)
+    if quick is not None:
+        return quick
     docs = yamlio.parse_documents(text, source=source)
     if len(docs) == 1 and _is_list(docs[0].node):
         return _unwrap(docs[0].node, text, source=source)
@@ -138,6 +143,85 @@ def _items(node: CommentedMap, items: list[Any], text: str, *, source: str) -> l
     return parsed
 
 
+# A top-level key as kyaml and functions write it (anything else takes the slow path).
+_TOP_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*:( |$)")
+
+
+def _parse_block_list(text: str, *, source: str) -> Parsed | None:
+    """A block-style ResourceList without parsing it whole: each item is parsed from its own
+    text anyway, so parsing the list too doubled the cost of reading a function's output.
+
+    ``None`` unless the text is plainly laid out (simple top-level keys, one block
+    sequence of items, every item parsing on its own); the full parse then decides, with
+    its error messages, so the result is always what ``parse`` would give.
+    """
+    lines = text.replace("\r\n", "\n").split("\n")
+    keys = _top_level_keys(lines)
+    if keys is None or "items" not in keys or lines[keys["items"]] != "items:":
+        return None
+    start = keys["items"]
+    end = min((line for line in keys.values() if line > start), default=len(lines))
+    rest = "\n".join(lines[:start] + lines[end:])
+    try:
+        node = yamlio.load(rest, source=source)
+        blocks = _blocks_between(lines, start, end)
+        if blocks is None or not isinstance(node, CommentedMap) or node.get("kind") != KIND:
+            return None
+        items = [_load_item(block, outside, source=source) for block, outside in blocks]
+    except Invalid:
+        return None
+    config = node.get("functionConfig")
+    return Parsed(
+        items=items,
+        function_config=config if isinstance(config, CommentedMap) else None,
+        results=_results(node.get("results")),
+        wrapped=True,
+    )
+
+
+def _top_level_keys(lines: list[str]) -> dict[str, int] | None:
+    """The line of every top-level key; ``None`` for anything but simple unique keys."""
+    keys: dict[str, int] = {}
+    for number, line in enumerate(lines):
+        if not line or line[0] in " #" or line in ("-", "- ") or line.startswith("- "):
+            continue  # indented, a comment or an entry of a top-level sequence
+        if not _TOP_KEY.match(line):
+            return None
+        key = line.split(":", 1)[0]
+        if key in keys:
+            return None
+        keys[key] = number
+    return keys
+
+
+def _blocks_between(lines: list[str], start: int, end: int) -> list[tuple[str, bool]] | None:
+    """``_item_blocks`` for the items between ``start`` (``items:``) and ``end``; ``None``
+    unless every line is a comment, an item's ``-`` or indented under it."""
+    content = [i for i in range(start + 1, end) if lines[i].strip(" ")]
+    first = next((i for i in content if not lines[i].lstrip(" ").startswith("#")), None)
+    if first is None:
+        return None
+    dash_col = len(lines[first]) - len(lines[first].lstrip(" "))
+    if lines[first][dash_col] != "-" or lines[first][dash_col + 1 :][:1] not in (" ", ""):
+        return None
+    starts = []
+    for i in content:
+        line = lines[i]
+        indent = len(line) - len(line.lstrip(" "))
+        if indent == dash_col and line[dash_col] == "-" and line[dash_col + 1 :][:1] in (" ", ""):
+            starts.append(i)
+        elif indent < dash_col + 2 and not line.lstrip(" ").startswith("#"):
+            return None
+    return _cut(lines, start, end, starts, dash_col)
+
+
+def _load_item(block: str, outside: bool, *, source: str) -> Any:
+    item = yamlio.load(block, source=source)
+    if outside:
+        yamlio.set_mark(item, yamlio.HEAD_OUTSIDE)
+    return item
+
+
 def _item_blocks(node: CommentedMap, items: Any, text: str) -> list[tuple[str, bool]] | None:
     """Each item's text (dedented) and whether its head comment sat before its ``-``."""
     lines = text.replace("\r\n", "\n").split("\n")
@@ -155,7 +239,14 @@ def _item_blocks(node: CommentedMap, items: Any, text: str) -> list[tuple[str, b
     ]
     if len(starts) != len(items):
         return None
-    head = _leading_comments(lines, int(node.lc.key("items")[0]) + 1, first_line, dash_col)
+    return _cut(lines, int(node.lc.key("items")[0]), end, starts, dash_col)
+
+
+def _cut(
+    lines: list[str], items_line: int, end: int, starts: list[int], dash_col: int
+) -> list[tuple[str, bool]]:
+    """Each item's text between its ``-`` line and the next, comments assigned as kyaml does."""
+    head = _leading_comments(lines, items_line + 1, starts[0], dash_col)
     blocks = []
     for i, start in enumerate(starts):
         stop = starts[i + 1] if i + 1 < len(starts) else end

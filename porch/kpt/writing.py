@@ -18,14 +18,14 @@ import contextlib
 import os
 import posixpath
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap
 
 from porch.errors import Cause, Invalid
-from porch.kpt import bookkeeping
+from porch.kpt import bookkeeping, reading
 from porch.krm import yamlio
 
 # Stripped from every resource written to a file.
@@ -47,6 +47,8 @@ class Plan:
 
     files: dict[str, str]
     deletes: tuple[str, ...] = ()
+    # The documents behind each text (stripped copies), to fingerprint when needed.
+    documents: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def default_paths_and_indexes(items: list[CommentedMap]) -> None:
@@ -103,14 +105,20 @@ def render_file(
     path: str, items: list[CommentedMap], *, strip: tuple[str, ...] = FILE_ANNOTATIONS
 ) -> str:
     """The text of one file holding ``items`` (already sorted)."""
+    return _render(path, items, strip)[0]
+
+
+def _render(path: str, items: list[CommentedMap], strip: tuple[str, ...]) -> tuple[str, list[Any]]:
+    """The text of one file and the stripped documents it was dumped from."""
     styles = [bookkeeping.get(item, bookkeeping.SEQINDENT) for item in items]
     cleaned = [_stripped(item, strip) for item in items]
     if len(cleaned) == 1 and path.endswith(".json"):
-        return yamlio.dump_json(cleaned[0])
-    return "---\n".join(
+        return yamlio.dump_json(cleaned[0]), cleaned
+    text = "---\n".join(
         yamlio.dump(item, compact_sequences=style != yamlio.WIDE)
         for item, style in zip(cleaned, styles, strict=True)
     )
+    return text, cleaned
 
 
 def _stripped(item: CommentedMap, keys: tuple[str, ...]) -> Any:
@@ -123,19 +131,32 @@ def plan(items: list[CommentedMap], *, root: Path, deletes: set[str] | None = No
     """Compute every file's text; raises ``Invalid`` before anything is written."""
     default_paths_and_indexes(items)
     groups = group_by_file(items, root=str(root))
-    files = {path: render_file(path, group) for path, group in groups.items()}
+    rendered = {path: _render(path, group, FILE_ANNOTATIONS) for path, group in groups.items()}
+    files = {path: text for path, (text, _) in rendered.items()}
     for path in files:
         if (root / path).is_dir():
             raise Invalid(f"config.kubernetes.io/path cannot be a directory: {path}")
     gone = sorted((deletes or set()) - set(files))
     for path in gone:
         check_path(path, root=str(root))
-    return Plan(files=files, deletes=tuple(gone))
+    documents = {path: docs for path, (_, docs) in rendered.items()}
+    return Plan(files=files, deletes=tuple(gone), documents=documents)
 
 
-def apply(plan_: Plan, *, root: Path) -> list[str]:
-    """Write the plan: temp files first, then renames, then deletes. Returns changed paths."""
-    changed = [path for path, text in plan_.files.items() if not _unchanged(root / path, text)]
+def apply(plan_: Plan, *, root: Path, originals: reading.Originals | None = None) -> list[str]:
+    """Write the plan: temp files first, then renames, then deletes. Returns changed paths.
+
+    ``originals`` (from the reader) spare re-parsing files that visibly changed."""
+    changed = [
+        path
+        for path, text in plan_.files.items()
+        if not _unchanged(
+            root / path,
+            text,
+            documents=plan_.documents.get(path),
+            original=originals.get((root / path).resolve()) if originals else None,
+        )
+    ]
     staged: list[tuple[Path, Path]] = []
     try:
         for path in changed:
@@ -164,13 +185,25 @@ def _stage(target: Path, text: str) -> Path:
     return Path(name)
 
 
-def _unchanged(target: Path, text: str) -> bool:
-    """True when ``target`` already says ``text``, byte for byte or once normalised."""
+def _unchanged(
+    target: Path,
+    text: str,
+    *,
+    documents: list[Any] | None = None,
+    original: reading.Original | None = None,
+) -> bool:
+    """True when ``target`` already says ``text``, byte for byte or once normalised.
+
+    ``documents`` are what ``text`` was dumped from and ``original`` the file as read: when
+    the file still says what was read and the values differ, normalising it cannot give
+    ``text``, so it need not be parsed again (the slow part of a render's write)."""
     if not target.is_file():
         return False
     current = target.read_text(encoding="utf-8")
     if current == text:
         return True
+    if _other_values(current, documents, original):
+        return False
     try:
         docs = yamlio.parse_documents(current, source=str(target))
     except Invalid:
@@ -183,9 +216,23 @@ def _unchanged(target: Path, text: str) -> bool:
     return normalised == text
 
 
-def write(items: list[CommentedMap], *, root: Path, deletes: set[str] | None = None) -> list[str]:
+def _other_values(
+    current: str, documents: list[Any] | None, original: reading.Original | None
+) -> bool:
+    if documents is None or original is None or original.text != current:
+        return False
+    return original.fingerprint != yamlio.fingerprint(documents)
+
+
+def write(
+    items: list[CommentedMap],
+    *,
+    root: Path,
+    deletes: set[str] | None = None,
+    originals: reading.Originals | None = None,
+) -> list[str]:
     """Plan and apply in one go (``Invalid`` before any change)."""
-    return apply(plan(items, root=root, deletes=deletes), root=root)
+    return apply(plan(items, root=root, deletes=deletes), root=root, originals=originals)
 
 
 __all__ = [

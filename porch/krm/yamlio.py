@@ -21,13 +21,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.anchor import Anchor
+from ruamel.yaml.comments import (
+    Comment,
+    CommentedMap,
+    CommentedSeq,
+    Format,
+    LineCol,
+    merge_attrib,
+)
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.emitter import Emitter
+from ruamel.yaml.error import CommentMark, FileMark, StreamMark, StringMark
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarstring import PlainScalarString
+from ruamel.yaml.tag import Tag
+from ruamel.yaml.tokens import CommentToken
 
 from porch.errors import Invalid
 
@@ -318,10 +329,110 @@ def has_mark(node: Any, mark: str) -> bool:
 
 
 def copy_node(value: Any) -> Any:
-    """A deep copy that keeps null spellings and marks (``copy.deepcopy`` drops them)."""
-    result = copy.deepcopy(value)
-    _copy_extras(value, result)
+    """A deep copy that keeps null spellings and marks (``copy.deepcopy`` drops them).
+
+    The result is what ``copy.deepcopy`` would give (ruamel's own ``__deepcopy__`` included),
+    built without ``copy``'s generic reduce machinery for ruamel's containers, comments and
+    marks: copying is a large share of a render, one copy per resource and function call.
+    """
+    return _copy_value(value, {})
+
+
+# Immutable: a deep copy is the object itself (as for ``copy.deepcopy``).
+_ATOMIC = frozenset({str, int, float, bool, bytes, type(None)})
+# ruamel's attributes on a container, which its ``copy_attributes`` deep-copies one by one.
+_ATTRIBUTES = (
+    Comment.attrib,
+    Format.attrib,
+    LineCol.attrib,
+    Anchor.attrib,
+    Tag.attrib,
+    merge_attrib,
+)
+
+
+def _slot_names(cls: type) -> tuple[str, ...]:
+    names: list[str] = []
+    for klass in cls.__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        names.extend([slots] if isinstance(slots, str) else slots)
+    return tuple(n for n in names if n not in ("__dict__", "__weakref__"))
+
+
+# Plain slotted classes (no ``__dict__``, no copy hooks) copied slot by slot.
+_SLOTTED = {
+    cls: _slot_names(cls)
+    for cls in (Comment, Format, CommentToken, CommentMark, StreamMark, FileMark, StringMark)
+}
+
+
+def _copy_value(value: Any, memo: dict[int, Any]) -> Any:
+    """A resource's value: containers by hand, anything else by ``copy.deepcopy``."""
+    cls = type(value)
+    if cls in _ATOMIC:
+        return value
+    found = memo.get(id(value))
+    if found is not None:
+        return found
+    if cls is CommentedMap:
+        result: Any = CommentedMap()
+        memo[id(value)] = result
+        for key in value:
+            result[key] = _copy_value(value[key], memo)
+    elif cls is CommentedSeq:
+        result = CommentedSeq()
+        memo[id(value)] = result
+        for item in value:
+            result.append(_copy_value(item, memo))
+    else:
+        result = copy.deepcopy(value, memo)
+        _copy_extras(value, result)
+        return result
+    for name in _ATTRIBUTES:
+        if hasattr(value, name):  # each copied on its own, as ``copy_attributes`` does
+            setattr(result, name, _copy_plain(getattr(value, name), {}))
+    for name, extra in getattr(value, "__dict__", {}).items():
+        if name.startswith("_krm_"):
+            setattr(result, name, dict(extra) if isinstance(extra, dict) else extra)
     return result
+
+
+def _copy_plain(value: Any, memo: dict[int, Any]) -> Any:
+    """Comments, formats, line/column records: lists, dicts and slotted objects."""
+    cls = type(value)
+    if cls in _ATOMIC:
+        return value
+    found = memo.get(id(value))
+    if found is not None:
+        return found
+    if cls is list:
+        items: list[Any] = []
+        memo[id(value)] = items
+        for item in value:  # atomic values inline: line/column lists hold little else
+            items.append(item if type(item) in _ATOMIC else _copy_plain(item, memo))
+        return items
+    if cls is dict:
+        mapping: dict[Any, Any] = {}
+        memo[id(value)] = mapping
+        for key, item in value.items():
+            copied = item if type(item) in _ATOMIC else _copy_plain(item, memo)
+            mapping[key if type(key) in _ATOMIC else _copy_plain(key, memo)] = copied
+        return mapping
+    slots = _SLOTTED.get(cls)
+    if slots is not None:
+        result = object.__new__(cls)
+        memo[id(value)] = result
+        for name in slots:
+            if hasattr(value, name):
+                setattr(result, name, _copy_plain(getattr(value, name), memo))
+        return result
+    if cls is LineCol:
+        line_col = LineCol.__new__(LineCol)
+        memo[id(value)] = line_col
+        for name, item in value.__dict__.items():
+            setattr(line_col, name, _copy_plain(item, memo))
+        return line_col
+    return copy.deepcopy(value, memo)
 
 
 def _copy_extras(source: Any, target: Any) -> None:
@@ -346,9 +457,9 @@ def drop_head_blank_lines(node: Any) -> None:
     go-yaml cannot keep them once a resource sits inside a ResourceList, so every resource
     that passes through a function loses them; kpt then writes the file without them.
     """
-    comment = getattr(getattr(node, "ca", None), "comment", None)
-    if not comment or len(comment) < 2 or not comment[1]:
+    if not has_head_blank_lines(node):
         return
+    comment = node.ca.comment
     kept = []
     for token in comment[1]:
         value = getattr(token, "value", None)
@@ -359,6 +470,18 @@ def drop_head_blank_lines(node: Any) -> None:
             token.value = value
         kept.append(token)
     comment[1] = kept
+
+
+def has_head_blank_lines(node: Any) -> bool:
+    """True when ``drop_head_blank_lines`` would change ``node`` (so callers can skip a copy)."""
+    comment = getattr(getattr(node, "ca", None), "comment", None)
+    if not comment or len(comment) < 2 or not comment[1]:
+        return False
+    for token in comment[1]:
+        value = getattr(token, "value", None)
+        if isinstance(value, str) and ("\n\n" in value or not value.strip()):
+            return True
+    return False
 
 
 def null_texts(container: Any) -> dict[Any, str]:
@@ -399,6 +522,13 @@ def to_plain(value: Any) -> Any:
     return str(value)
 
 
+def fingerprint(docs: list[Any]) -> str:
+    """The documents' values, key order and types as one string (comments and spelling left
+    out). Documents that dump to the same text have the same fingerprint, so a different
+    fingerprint proves the texts differ without dumping or parsing anything."""
+    return repr([to_plain(doc) for doc in docs])
+
+
 def _number(value: Any) -> Any:
     return float(value) if isinstance(value, float) else int(value)
 
@@ -418,6 +548,8 @@ __all__ = [
     "dump_all",
     "dump_json",
     "error_position",
+    "fingerprint",
+    "has_head_blank_lines",
     "has_mark",
     "load",
     "load_all",
