@@ -6,6 +6,7 @@ Pure; no I/O.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import msgspec
 
@@ -33,4 +34,14 @@ def event_id(meta: CommandMeta, index: int) -> str:
     return str(uuid.uuid5(_EVENT_NS, f"{meta.command_id}/{index}"))
 
 
-__all__ = ["Actor", "CommandMeta", "event_id"]
+def event_fields(meta: CommandMeta) -> dict[str, Any]:
+    """The fields every event shares, for the single event a command decides."""
+    return {
+        "id": event_id(meta, 0),
+        "time": meta.time,
+        "actor": meta.actor,
+        "command_id": meta.command_id,
+    }
+
+
+__all__ = ["Actor", "CommandMeta", "event_fields", "event_id"]

@@ -18,7 +18,7 @@ from typing import Any
 import msgspec
 
 from porch.domain import events as ev
-from porch.domain.common import CommandMeta, event_id
+from porch.domain.common import CommandMeta, event_fields
 from porch.errors import AlreadyExists, Cause, CommandRejected, Forbidden, Invalid, NotFound
 from porch.model import names
 
@@ -131,15 +131,6 @@ def _name(state: PackageState, workspace: str) -> str:
     )
 
 
-def _common(meta: CommandMeta) -> dict[str, Any]:
-    return {
-        "id": event_id(meta, 0),
-        "time": meta.time,
-        "actor": meta.actor,
-        "command_id": meta.command_id,
-    }
-
-
 def _existing(state: PackageState, workspace: str) -> RevisionState:
     rev = state.revisions.get(workspace)
     if rev is None:
@@ -151,7 +142,7 @@ def decide(state: PackageState, command: Command) -> list[ev.PackageEvent]:
     if isinstance(command, CreateRevision):
         return _create(state, command)
     rev = _existing(state, command.workspace)
-    common = _common(command.meta)
+    common = event_fields(command.meta)
     ws = command.workspace
     if isinstance(command, UpdateResources):
         if rev.lifecycle != DRAFT:
@@ -231,7 +222,7 @@ def _create(state: PackageState, command: CreateRevision) -> list[ev.PackageEven
     meta = command.meta
     return [
         ev.RevisionCreated(
-            **_common(meta),
+            **event_fields(meta),
             namespace=state.namespace,
             repository=state.repository,
             package=state.package,

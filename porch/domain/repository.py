@@ -11,7 +11,7 @@ from typing import Any
 import msgspec
 
 from porch.domain import events as ev
-from porch.domain.common import CommandMeta, event_id
+from porch.domain.common import CommandMeta, event_fields
 from porch.errors import AlreadyExists, Cause, Invalid, NotFound
 from porch.model import names
 
@@ -149,11 +149,7 @@ def _dig(spec: dict[str, Any], path: tuple[str, ...]) -> Any:
 
 def decide(state: State, command: Command) -> list[ev.RepositoryEvent]:
     meta = command.meta
-    common: dict[str, Any] = {
-        "time": meta.time,
-        "actor": meta.actor,
-        "command_id": meta.command_id,
-    }
+    common = event_fields(meta)
     if isinstance(command, RegisterRepository):
         if state is not None:
             raise AlreadyExists(
@@ -170,7 +166,6 @@ def decide(state: State, command: Command) -> list[ev.RepositoryEvent]:
             raise Invalid(_invalid_message(command.name, causes), causes=causes)
         return [
             ev.RepositoryRegistered(
-                id=event_id(meta, 0),
                 **common,
                 namespace=command.namespace,
                 name=command.name,
@@ -200,14 +195,13 @@ def decide(state: State, command: Command) -> list[ev.RepositoryEvent]:
             return []
         return [
             ev.RepositoryUpdated(
-                id=event_id(meta, 0),
                 **common,
                 spec=spec,
                 labels=command.labels,
                 annotations=command.annotations,
             )
         ]
-    return [ev.RepositoryUnregistered(id=event_id(meta, 0), **common)]
+    return [ev.RepositoryUnregistered(**common)]
 
 
 def _invalid_message(name: str, causes: list[Cause]) -> str:

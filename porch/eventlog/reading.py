@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext, api
@@ -74,7 +74,6 @@ async def read(
     *,
     after: int = 0,
     known_types: frozenset[str] | None = None,
-    until: Callable[[records.Record], bool] | None = None,
 ) -> list[records.Record]:
     """Everything currently on ``subject`` after ``after`` (one aggregate's history)."""
     end = await last_sequence(js, subject)
@@ -88,7 +87,7 @@ async def read(
                 out.append(record)
             else:
                 log.warning("skipping event %d of unknown type %r", record.seq, record.event_type)
-            if record.seq >= end or (until is not None and until(record)):
+            if record.seq >= end:
                 break
     finally:
         await stream.aclose()  # type: ignore[attr-defined]

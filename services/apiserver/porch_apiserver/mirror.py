@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,16 +187,6 @@ class Mirror:
             except TimeoutError:
                 return False
         return True
-
-    async def watch(self, coll: Collection) -> AsyncIterator[Change | None]:
-        """Changes as they arrive; ``None`` means the watcher fell behind and must stop."""
-        queue: asyncio.Queue[Change | None] = asyncio.Queue()
-        coll.watchers.add(queue)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            coll.watchers.discard(queue)
 
 
 __all__ = ["Change", "Collection", "Mirror"]

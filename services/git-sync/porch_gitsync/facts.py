@@ -10,12 +10,11 @@ from __future__ import annotations
 import asyncio
 import random
 from datetime import UTC, datetime
-from typing import Any
 
 from nats.js import JetStreamContext
 
 from porch.domain import events as ev
-from porch.domain.common import Actor, CommandMeta, event_id
+from porch.domain.common import Actor, CommandMeta
 from porch.errors import Conflict
 from porch.eventlog import appending
 
@@ -26,10 +25,6 @@ ATTEMPTS = 10
 def meta(msg_id: str) -> CommandMeta:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return CommandMeta(command_id=msg_id, time=now, actor=ACTOR)
-
-
-def common(m: CommandMeta) -> dict[str, Any]:
-    return {"id": event_id(m, 0), "time": m.time, "actor": m.actor, "command_id": m.command_id}
 
 
 async def record(
@@ -54,4 +49,4 @@ async def record(
     raise Conflict(f"could not record {ev.type_of(event)} on {subject}: too much contention")
 
 
-__all__ = ["ACTOR", "common", "meta", "record"]
+__all__ = ["ACTOR", "meta", "record"]

@@ -18,6 +18,7 @@ from nats.js import JetStreamContext, api
 
 from porch.domain import events as ev
 from porch.domain import syncwork
+from porch.domain.common import event_fields
 from porch.errors import Conflict, GitError, Invalid, NotFound
 from porch.eventlog import streams, subjects
 from porch.eventlog.blobs import BlobStore
@@ -107,12 +108,12 @@ class Syncer:
         event: ev.Event
         if head is None:
             event = ev.RepositoryConnectionFailed(
-                **facts.common(m),
+                **event_fields(m),
                 reason="BranchNotFound",
                 message=f'branch "{work.git.branch}" not found in {work.git.url}',
             )
         else:
-            event = ev.RepositoryConnected(**facts.common(m), commit=head)
+            event = ev.RepositoryConnected(**event_fields(m), commit=head)
         subject = subjects.repository(work.namespace, work.repository)
         await facts.record(self.js, subject=subject, boundary=None, event=event)
 
@@ -135,7 +136,7 @@ class Syncer:
         )
         m = facts.meta(syncwork.message_id(work))
         event = ev.RevisionSynced(
-            **facts.common(m),
+            **event_fields(m),
             workspace=work.workspace,
             revision=work.revision,
             commit=result.commit,
@@ -156,7 +157,7 @@ class Syncer:
         m = facts.meta(syncwork.message_id(work) + ":failed")
         if isinstance(work, syncwork.ConnectRepository):
             event: ev.Event = ev.RepositoryConnectionFailed(
-                **facts.common(m),
+                **event_fields(m),
                 reason=reason,
                 message=message,
             )
@@ -164,7 +165,7 @@ class Syncer:
             await facts.record(self.js, subject=subject, boundary=None, event=event)
             return
         failure = ev.RevisionSyncFailed(
-            **facts.common(m),
+            **event_fields(m),
             workspace=work.workspace,
             reason=reason,
             message=message,
