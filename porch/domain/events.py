@@ -140,12 +140,50 @@ class RevisionSyncFailed(Event, frozen=True, kw_only=True, tag="RevisionSyncFail
     source_event: str
 
 
+# --- Facts read from Git or OCI by git-sync (not commands; see docs/architecture.md) -----
+
+
+class RepositorySynced(Event, frozen=True, kw_only=True, tag="RepositorySynced.v1"):
+    """git-sync listed the repository's refs (a full discovery pass) at ``commit``."""
+
+    commit: str = ""
+    package_count: int = 0
+
+
+class RevisionDiscovered(Event, frozen=True, kw_only=True, tag="RevisionDiscovered.v1"):
+    """A revision as found in Git/OCI: a draft or proposed branch, a tag ``P/vN`` (with its
+    deletionProposed marker, if any) or the branch placeholder (revision -1, workspace =
+    branch name). The fold adds it when unknown, updates it when ``commit`` differs from
+    what the projection holds, and ignores it when it is what Porch wrote itself."""
+
+    namespace: str
+    repository: str
+    package: str
+    workspace: str
+    lifecycle: str  # Draft | Proposed | Published | DeletionProposed
+    revision: int  # 0 unpublished, N > 0 published, -1 the branch placeholder
+    resources: dict[str, str]  # package-relative path -> sha256 in the blob store
+    commit: str
+    ref: str  # e.g. refs/heads/drafts/P/W, refs/tags/P/v3, refs/heads/main
+    tasks: tuple[Task, ...] = ()  # from the commit's kpt:{json} lines, when present
+    author: str = ""  # the commit author of the newest commit touching the package
+    authored: str = ""  # its time, RFC 3339
+
+
+class RevisionRemoved(Event, frozen=True, kw_only=True, tag="RevisionRemoved.v1"):
+    """The ref behind a discovered or synced revision disappeared from Git/OCI."""
+
+    workspace: str
+    ref: str
+
+
 RepositoryEvent = (
     RepositoryRegistered
     | RepositoryUpdated
     | RepositoryUnregistered
     | RepositoryConnected
     | RepositoryConnectionFailed
+    | RepositorySynced
 )
 PackageEvent = (
     RevisionCreated
@@ -159,6 +197,8 @@ PackageEvent = (
     | RevisionDeleted
     | RevisionSynced
     | RevisionSyncFailed
+    | RevisionDiscovered
+    | RevisionRemoved
 )
 AnyEvent = RepositoryEvent | PackageEvent
 
@@ -179,6 +219,9 @@ _ALL: tuple[type[Event], ...] = (
     RevisionDeleted,
     RevisionSynced,
     RevisionSyncFailed,
+    RepositorySynced,
+    RevisionDiscovered,
+    RevisionRemoved,
 )
 KNOWN_TYPES: frozenset[str] = frozenset(str(cls.__struct_config__.tag) for cls in _ALL)
 
@@ -208,6 +251,7 @@ __all__ = [
     "RepositoryConnectionFailed",
     "RepositoryEvent",
     "RepositoryRegistered",
+    "RepositorySynced",
     "RepositoryUnregistered",
     "RepositoryUpdated",
     "RevisionApproved",
@@ -215,9 +259,11 @@ __all__ = [
     "RevisionDeleted",
     "RevisionDeletionProposed",
     "RevisionDeletionRejected",
+    "RevisionDiscovered",
     "RevisionMetadataUpdated",
     "RevisionProposed",
     "RevisionRejected",
+    "RevisionRemoved",
     "RevisionResourcesUpdated",
     "RevisionSyncFailed",
     "RevisionSynced",

@@ -327,8 +327,10 @@ def evolve(state: PackageState, event: ev.PackageEvent) -> PackageState:
         )
     if isinstance(event, ev.RevisionSyncFailed):
         return _put(state, replace(rev, sync_error=f"{event.reason}: {event.message}"))
-    remaining = {ws: r for ws, r in state.revisions.items() if ws != event.workspace}
-    return msgspec.structs.replace(state, revisions=remaining)  # RevisionDeleted
+    if isinstance(event, ev.RevisionDeleted):
+        remaining = {ws: r for ws, r in state.revisions.items() if ws != event.workspace}
+        return msgspec.structs.replace(state, revisions=remaining)
+    return state  # Git facts are folded once discovery lands
 
 
 def _put(state: PackageState, rev: RevisionState) -> PackageState:

@@ -236,7 +236,9 @@ def evolve(state: State, event: ev.RepositoryEvent) -> State:
         return _readiness(state, "True", "Ready", "", event.time, commit=event.commit)
     if isinstance(event, ev.RepositoryConnectionFailed):
         return _readiness(state, "False", event.reason, event.message, event.time)
-    return None  # RepositoryUnregistered
+    if isinstance(event, ev.RepositoryUnregistered):
+        return None
+    return state  # facts that do not change the registration (RepositorySynced)
 
 
 def _readiness(

@@ -299,7 +299,7 @@ def test_approval_on_a_git_repository_yields_one_publish_work_item() -> None:
         workspace="ws1",
         revision=1,
         resources=digests,
-        git=syncwork.GitTarget(
+        target=syncwork.GitTarget(
             url="https://git.example.com/bp.git",
             branch="deploy",
             directory="pkgs",
@@ -349,8 +349,8 @@ def test_registration_and_update_yield_a_connect_work_item() -> None:
         assert subject == subjects.sync_work(NS, "bp")
         assert isinstance(work, syncwork.ConnectRepository)
         assert (work.namespace, work.repository, work.source_event) == (NS, "bp", source)
-        assert work.git.url == "https://git.example.com/bp.git"
-        assert work.git.secret_ref == "git-creds"
+        assert work.target.url == "https://git.example.com/bp.git"
+        assert work.target.secret_ref == "git-creds"
     assert connected.work == []
 
 

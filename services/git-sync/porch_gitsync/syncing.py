@@ -72,15 +72,20 @@ class Syncer:
             return
         attempt = int(msg.metadata.num_delivered)
         try:
-            if work.git.secret_ref:
+            git = work.target
+            if not isinstance(git, syncwork.GitTarget):
+                raise Invalid("OCI repositories are not synced yet")
+            if git.secret_ref:
                 # Secrets are not served yet; pushing without them would only fail later.
                 raise Invalid(
-                    f'credentials from secretRef "{work.git.secret_ref}" are not supported yet'
+                    f'credentials from secretRef "{git.secret_ref}" are not supported yet'
                 )
             if isinstance(work, syncwork.ConnectRepository):
-                await self.connect(work)
+                await self.connect(work, git)
+            elif isinstance(work, syncwork.PublishRevision):
+                await self.publish(work, git)
             else:
-                await self.publish(work)
+                log.info("work %s not handled yet", syncwork.message_id(work))
         except GitError as exc:
             if attempt < MAX_DELIVER:
                 delay = BACKOFF_S[min(attempt - 1, len(BACKOFF_S) - 1)]
@@ -98,37 +103,37 @@ class Syncer:
             await self.failed(work, reason=exc.reason, message=exc.message)
         await msg.ack_sync()
 
-    async def connect(self, work: syncwork.ConnectRepository) -> None:
+    async def connect(self, work: syncwork.ConnectRepository, git: syncwork.GitTarget) -> None:
         msg_id = syncwork.message_id(work)
         m = facts.meta(msg_id)
         refs = await asyncio.to_thread(
-            publishing.list_remote_refs, work.git.url, cache_dir=self.settings.cache_dir
+            publishing.list_remote_refs, git.url, cache_dir=self.settings.cache_dir
         )
-        head = refs.get(f"refs/heads/{work.git.branch}")
+        head = refs.get(f"refs/heads/{git.branch}")
         event: ev.Event
         if head is None:
             event = ev.RepositoryConnectionFailed(
                 **event_fields(m),
                 reason="BranchNotFound",
-                message=f'branch "{work.git.branch}" not found in {work.git.url}',
+                message=f'branch "{git.branch}" not found in {git.url}',
             )
         else:
             event = ev.RepositoryConnected(**event_fields(m), commit=head)
         subject = subjects.repository(work.namespace, work.repository)
         await facts.record(self.js, subject=subject, boundary=None, event=event)
 
-    async def publish(self, work: syncwork.PublishRevision) -> None:
+    async def publish(self, work: syncwork.PublishRevision, git: syncwork.GitTarget) -> None:
         files = {path: await self.blobs.get(digest) for path, digest in work.resources.items()}
         request = publishing.PublishRequest(
-            url=work.git.url,
-            branch=work.git.branch,
-            directory=work.git.directory.strip("/"),
+            url=git.url,
+            branch=git.branch,
+            directory=git.directory.strip("/"),
             package=work.package,
             revision=work.revision,
             workspace=work.workspace,
             files=files,
-            author_name=work.git.author or work.author,
-            author_email=work.git.email or f"{work.author}@porch.local",
+            author_name=git.author or work.author,
+            author_email=git.email or f"{work.author}@porch.local",
             event_id=work.source_event,
         )
         result = await asyncio.to_thread(
@@ -163,6 +168,8 @@ class Syncer:
             )
             subject = subjects.repository(work.namespace, work.repository)
             await facts.record(self.js, subject=subject, boundary=None, event=event)
+            return
+        if not isinstance(work, syncwork.PublishRevision):
             return
         failure = ev.RevisionSyncFailed(
             **event_fields(m),

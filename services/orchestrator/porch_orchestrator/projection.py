@@ -159,7 +159,7 @@ class Projection:
             workspace=event.workspace,
             revision=event.revision,
             resources=rev.resources,
-            git=target,
+            target=target,
             author=event.actor.user,
             time=event.time,
             source_event=event.id,
@@ -199,7 +199,7 @@ def _connect_work(
     if target is None:
         return None
     work = syncwork.ConnectRepository(
-        namespace=state.namespace, repository=state.name, git=target, source_event=event.id
+        namespace=state.namespace, repository=state.name, target=target, source_event=event.id
     )
     return _subject(state.namespace, state.name), work
 
