@@ -81,17 +81,81 @@ class RevisionCreated(Event, frozen=True, kw_only=True, tag="RevisionCreated.v1"
     resources: dict[str, str]  # package-relative path -> sha256 hex of the content
     labels: dict[str, str] = {}
     annotations: dict[str, str] = {}
+    render_status: dict[str, Any] | None = None
+
+
+class RevisionCreationRequested(
+    Event, frozen=True, kw_only=True, tag="RevisionCreationRequested.v1"
+):
+    """A create command accepted by the API: reserves the workspace; the orchestrator runs
+    the task (and render) and answers with ``RevisionCreated`` (same ``command_id``) or
+    ``RevisionCreationFailed``. A pending revision is not served."""
+
+    namespace: str
+    repository: str
+    package: str
+    workspace: str
+    uid: str
+    tasks: tuple[Task, ...]
+    # What the task reads, resolved by the API when it decided (so the orchestrator's work
+    # is self-contained): source/upstream revisions' resources (path -> digest), names,
+    # Git locks. Never credentials: a Secret is named, not copied.
+    inputs: dict[str, Any] = {}
+    deployment: bool = False  # the repository's spec.deployment when requested
+    labels: dict[str, str] = {}
+    annotations: dict[str, str] = {}
+
+
+class RevisionCreationFailed(Event, frozen=True, kw_only=True, tag="RevisionCreationFailed.v1"):
+    """The task (or its render) failed: the reserved workspace is released."""
+
+    workspace: str
+    reason: str
+    message: str
+    render_status: dict[str, Any] | None = None
+
+
+class RevisionResourcesSubmitted(
+    Event, frozen=True, kw_only=True, tag="RevisionResourcesSubmitted.v1"
+):
+    """New resources for a Draft, not yet rendered; answered by ``RevisionResourcesUpdated``
+    (rendered, same ``command_id``) or ``RevisionResourcesRejected``."""
+
+    workspace: str
+    resources: dict[str, str]
+    push_on_render_failure: bool = False
 
 
 class RevisionResourcesUpdated(Event, frozen=True, kw_only=True, tag="RevisionResourcesUpdated.v1"):
     workspace: str
     resources: dict[str, str]
+    render_status: dict[str, Any] | None = None  # Porch's status.renderStatus
+
+
+class RevisionResourcesRejected(
+    Event, frozen=True, kw_only=True, tag="RevisionResourcesRejected.v1"
+):
+    """Render failed and nothing was kept; the Draft's resources are unchanged."""
+
+    workspace: str
+    reason: str
+    message: str
+    render_status: dict[str, Any] | None = None
 
 
 class RevisionMetadataUpdated(Event, frozen=True, kw_only=True, tag="RevisionMetadataUpdated.v1"):
     workspace: str
     labels: dict[str, str]
     annotations: dict[str, str]
+    finalizers: tuple[str, ...] = ()
+    owner_references: tuple[dict[str, Any], ...] = ()
+
+
+class RevisionDeletionStarted(Event, frozen=True, kw_only=True, tag="RevisionDeletionStarted.v1"):
+    """A delete of a revision with finalizers: ``deletionTimestamp`` is set (this event's
+    time); the revision goes once its last finalizer is removed."""
+
+    workspace: str
 
 
 class RevisionProposed(Event, frozen=True, kw_only=True, tag="RevisionProposed.v1"):
@@ -199,6 +263,11 @@ PackageEvent = (
     | RevisionSyncFailed
     | RevisionDiscovered
     | RevisionRemoved
+    | RevisionCreationRequested
+    | RevisionCreationFailed
+    | RevisionResourcesSubmitted
+    | RevisionResourcesRejected
+    | RevisionDeletionStarted
 )
 AnyEvent = RepositoryEvent | PackageEvent
 
@@ -222,6 +291,11 @@ _ALL: tuple[type[Event], ...] = (
     RepositorySynced,
     RevisionDiscovered,
     RevisionRemoved,
+    RevisionCreationRequested,
+    RevisionCreationFailed,
+    RevisionResourcesSubmitted,
+    RevisionResourcesRejected,
+    RevisionDeletionStarted,
 )
 KNOWN_TYPES: frozenset[str] = frozenset(str(cls.__struct_config__.tag) for cls in _ALL)
 
@@ -256,14 +330,19 @@ __all__ = [
     "RepositoryUpdated",
     "RevisionApproved",
     "RevisionCreated",
+    "RevisionCreationFailed",
+    "RevisionCreationRequested",
     "RevisionDeleted",
     "RevisionDeletionProposed",
     "RevisionDeletionRejected",
+    "RevisionDeletionStarted",
     "RevisionDiscovered",
     "RevisionMetadataUpdated",
     "RevisionProposed",
     "RevisionRejected",
     "RevisionRemoved",
+    "RevisionResourcesRejected",
+    "RevisionResourcesSubmitted",
     "RevisionResourcesUpdated",
     "RevisionSyncFailed",
     "RevisionSynced",
