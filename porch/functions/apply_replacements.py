@@ -15,11 +15,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from porch.functions import nodes, objects
 from porch.functions.failures import fail
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map, Seq
 
 KIND = "ApplyReplacements"
 API_VERSION = "fn.kpt.dev/v1alpha1"
@@ -69,7 +68,7 @@ def _label_match(selector: str, labels: dict[str, Any]) -> bool:
     return True
 
 
-def selects(selector: Any, item: CommentedMap) -> bool:
+def selects(selector: Any, item: Map) -> bool:
     """kustomize ``Selector`` semantics: every given part must match."""
     if not isinstance(selector, dict):
         return False
@@ -124,7 +123,7 @@ def _children(node: Any, step: str, *, create: bool) -> list[tuple[Any, Any]]:
     """(parent, key) slots ``step`` selects inside ``node``."""
     if step.startswith("[") and step.endswith("]") and "=" in step:
         key, _, value = step[1:-1].partition("=")
-        if not isinstance(node, CommentedSeq):
+        if not isinstance(node, Seq):
             return []
         found = [
             (node, i)
@@ -132,22 +131,22 @@ def _children(node: Any, step: str, *, create: bool) -> list[tuple[Any, Any]]:
             if isinstance(e, dict) and objects.text(e.get(key)) == value
         ]
         if not found and create:
-            node.append(CommentedMap({key: value}))
+            node.append(Map({key: value}))
             found = [(node, len(node) - 1)]
         return found
     if step.startswith("[") and step.endswith("]"):
         step = step[1:-1]  # a bracketed key may contain dots: data.[app.kubernetes.io/app]
     elif step == "*":
-        keys = range(len(node)) if isinstance(node, CommentedSeq) else list(node or {})
+        keys = range(len(node)) if isinstance(node, Seq) else list(node or {})
         return [(node, k) for k in keys]
-    if isinstance(node, CommentedSeq):
+    if isinstance(node, Seq):
         return [(node, int(step))] if step.isdigit() and int(step) < len(node) else []
-    if isinstance(node, CommentedMap) and (step in node or create):
+    if isinstance(node, Map) and (step in node or create):
         return [(node, step)]
     return []
 
 
-def find_slots(item: CommentedMap, path: str, *, create: bool = False) -> list[tuple[Any, Any]]:
+def find_slots(item: Map, path: str, *, create: bool = False) -> list[tuple[Any, Any]]:
     slots: list[tuple[Any, Any]] = [(None, item)]
     steps = split_path(path)
     for step in steps:
@@ -155,7 +154,7 @@ def find_slots(item: CommentedMap, path: str, *, create: bool = False) -> list[t
         for parent, key in slots:
             node = item if parent is None else _get(parent, key)
             if node is None and create and parent is not None:
-                node = parent[key] = CommentedSeq() if step.startswith("[") else CommentedMap()
+                node = parent[key] = Seq() if step.startswith("[") else Map()
             next_slots.extend(_children(node, step, create=create))
         slots = next_slots
     return [(p, k) for p, k in slots if p is not None]
@@ -164,7 +163,7 @@ def find_slots(item: CommentedMap, path: str, *, create: bool = False) -> list[t
 # -- the replacement --------------------------------------------------------------------
 
 
-def _source_value(items: list[CommentedMap], source: Any) -> Any:
+def _source_value(items: list[Map], source: Any) -> Any:
     matches = [item for item in items if selects(source, item)]
     if not matches:
         raise ValueError(f"nothing selected by {_describe(source)}")
@@ -208,10 +207,10 @@ def _get(parent: Any, key: Any) -> Any:
 
 
 def _keys(parent: Any) -> Any:
-    return range(len(parent)) if isinstance(parent, CommentedSeq) else parent
+    return range(len(parent)) if isinstance(parent, Seq) else parent
 
 
-def _apply_target(items: list[CommentedMap], target: Any, value: Any) -> None:
+def _apply_target(items: list[Map], target: Any, value: Any) -> None:
     select = target.get("select")
     rejects = target.get("reject") or []
     options = _options(target.get("options"))

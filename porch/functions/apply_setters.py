@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from porch.functions import nodes, objects, setters
 from porch.functions.failures import fail
 from porch.krm import yamlio
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map, Seq
 
 
 class _Applier:
@@ -51,12 +50,12 @@ class _Applier:
         slot.value = nodes.restyled(slot.value, resolved)
         self._record(slot.path.removeprefix("."), resolved)
 
-    def on_mapping(self, mapping: CommentedMap, path: str) -> None:
+    def on_mapping(self, mapping: Map, path: str) -> None:
         for key, value in nodes.fields(mapping):
-            if isinstance(value, CommentedSeq):
+            if isinstance(value, Seq):
                 self._apply_array(mapping, key, value, path)
 
-    def _apply_array(self, mapping: CommentedMap, key: str, seq: CommentedSeq, path: str) -> None:
+    def _apply_array(self, mapping: Map, key: str, seq: Seq, path: str) -> None:
         pattern = setters.pattern_of(setters.sequence_comment(mapping, key))
         if not pattern or not self._mentions(pattern):
             return
@@ -65,22 +64,22 @@ class _Applier:
         raw = self.values.get(setters.clean(pattern), "")
         field_path = f"{path}.{key}".removeprefix(".")
         comment = nodes.line_comment(mapping, key)
-        mapping.ca.items.pop(key, None)  # the old value's comment slots go with it
+        nodes.forget_comments(mapping, key)  # the old value's comment slots go with it
         mapping[key] = new = _parse_array(raw)
         nodes.set_line_comment(mapping, key, comment)
         nodes.set_flow(new, flow=not raw)
         self._record(field_path, raw)
 
 
-def _parse_array(raw: str) -> CommentedSeq:
+def _parse_array(raw: str) -> Seq:
     if not raw:
-        return CommentedSeq()
+        return Seq()
     problem = f"input to array setter must be an array of values, but found {nodes.go_quote(raw)}"
     try:
         parsed = yamlio.load(raw)
     except Exception:  # any parse failure means the value is not a list
         raise ValueError(problem) from None
-    if not isinstance(parsed, CommentedSeq):
+    if not isinstance(parsed, Seq):
         raise ValueError(problem)
     return parsed
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from porch.functions import nodes, objects
 from porch.functions.failures import fail
 from porch.krm import yamlio
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map, Seq
 
 
 class _Creator:
@@ -58,19 +57,19 @@ class _Creator:
             nodes.set_line_comment(slot.parent, slot.key, comment)
             self._record(slot.path.removeprefix("."), value, comment)
 
-    def on_mapping(self, mapping: CommentedMap, path: str) -> None:
+    def on_mapping(self, mapping: Map, path: str) -> None:
         for key, seq in nodes.fields(mapping):
-            if isinstance(seq, CommentedSeq):
+            if isinstance(seq, Seq):
                 self._tag_array(mapping, key, seq, f"{path}.{key}".removeprefix("."))
 
-    def _tag_array(self, mapping: CommentedMap, key: str, seq: CommentedSeq, path: str) -> None:
+    def _tag_array(self, mapping: Map, key: str, seq: Seq, path: str) -> None:
         values = sorted(nodes.scalar_text(v) for v in seq)
-        flow = bool(seq.fa.flow_style())
+        flow = nodes.is_flow(seq)
         if flow and any(old in v for v in values for _, old in self.scalars):
             nodes.set_flow(seq, flow=False)
         for name, wanted in self.arrays:
             if values == wanted:
-                if seq.fa.flow_style() and values:
+                if nodes.is_flow(seq) and values:
                     nodes.set_flow(seq, flow=False)
                 comment = f"kpt-set: ${{{name}}}"
                 nodes.set_line_comment(mapping, key, comment)
@@ -78,7 +77,7 @@ class _Creator:
                 return
 
 
-def _decode(fc: CommentedMap | None) -> _Creator:
+def _decode(fc: Map | None) -> _Creator:
     data = objects.config_data(fc)
     if not data:
         raise ValueError("config map cannot be empty")
@@ -88,9 +87,9 @@ def _decode(fc: CommentedMap | None) -> _Creator:
             parsed = yamlio.load(value) if value.strip() else value
         except Exception:  # the catalog reports any unparsable value the same way
             raise ValueError("parsing error") from None
-        if isinstance(parsed, CommentedSeq):
+        if isinstance(parsed, Seq):
             arrays.append((name, sorted(nodes.scalar_text(v) for v in parsed)))
-        elif not isinstance(parsed, CommentedMap):
+        elif not isinstance(parsed, Map):
             scalars.append((name, value))
     scalars.sort(key=lambda pair: -len(pair[1]))
     return _Creator(scalars, arrays)

@@ -14,13 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.functions import fieldspecs, namerefs, nodes, objects
 from porch.functions.failures import fail
 from porch.functions.fieldspecs import FieldSpec
 from porch.krm import resourcelist
 from porch.krm.resourcelist import ResourceList, set_annotation
+from porch.krm.yamlview import Map
 
 NAME_FIELD = FieldSpec("metadata/name")
 _NAMESPACED_REF = re.compile(r"\A([-.\w]*)/namespaces/([-.\w]*)/([-.\w]*)/([-.\w]*)\Z", re.ASCII)
@@ -45,7 +44,7 @@ class Config:
         return value + self.substring if self.append else self.substring + value
 
 
-def _config(fc: CommentedMap | None) -> Config:
+def _config(fc: Map | None) -> Config:
     if fc is not None and objects.is_kind(fc, "v1", "ConfigMap"):
         data = objects.config_data(fc)
         if len(data) != 1:
@@ -67,7 +66,7 @@ def _config(fc: CommentedMap | None) -> Config:
     return config
 
 
-def _from_custom(fc: CommentedMap) -> Config:
+def _from_custom(fc: Map) -> Config:
     extra, legacy = fc.get("additionalNameFields"), fc.get("fieldSpecs")
     if extra is not None and legacy is not None:
         raise ValueError(
@@ -81,29 +80,29 @@ def _from_custom(fc: CommentedMap) -> Config:
     )
 
 
-def _skipped(item: CommentedMap) -> bool:
+def _skipped(item: Map) -> bool:
     return any(
         objects.kind(item) == knd and (not grp or objects.group(item) == grp)
         for grp, knd in _SKIPPED
     )
 
 
-def _contains(item: CommentedMap, spec: FieldSpec, substring: str) -> bool:
+def _contains(item: Map, spec: FieldSpec, substring: str) -> bool:
     if spec.path == NAME_FIELD.path:
         return substring in objects.name(item)
     value = nodes.get_path(item, *spec.path.split("/"))
     return substring in nodes.scalar_text(value) if not nodes.is_collection(value) else False
 
 
-def _rename(item: CommentedMap, spec: FieldSpec, config: Config) -> None:
-    def edit(parent: CommentedMap, key: str) -> None:
+def _rename(item: Map, spec: FieldSpec, config: Config) -> None:
+    def edit(parent: Map, key: str) -> None:
         if key in parent and not nodes.is_collection(parent[key]):
             parent[key] = config.edit(objects.text(parent[key]))
 
     fieldspecs.visit(item, spec, edit)
 
 
-def _depends_on(item: CommentedMap, config: Config, known: set[tuple[str, str, str]]) -> None:
+def _depends_on(item: Map, config: Config, known: set[tuple[str, str, str]]) -> None:
     value = objects.annotation(item, objects.DEPENDS_ON)
     if _NAMESPACED_REF.match(value):
         positions = (0, 3, 4)
@@ -141,9 +140,9 @@ def run(rl: ResourceList) -> ResourceList:
     return rl
 
 
-def _drop_bookkeeping(item: CommentedMap) -> None:
+def _drop_bookkeeping(item: Map) -> None:
     notes = nodes.get_path(item, "metadata", "annotations")
-    if not isinstance(notes, CommentedMap):
+    if not isinstance(notes, Map):
         return
     removed = [notes.pop(key) for key in BOOKKEEPING if key in notes]
     if removed and not notes:

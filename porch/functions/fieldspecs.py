@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from porch.functions import objects
+from porch.krm.yamlview import Map, Seq
 
 
 @dataclass(frozen=True)
@@ -25,7 +24,7 @@ class FieldSpec:
     kind: str = ""
     create: bool = False
 
-    def selects(self, item: CommentedMap) -> bool:
+    def selects(self, item: Map) -> bool:
         own_group, own_version = objects.split_api_version(objects.api_version(item))
         return (
             (not self.group or self.group == own_group)
@@ -50,10 +49,10 @@ def parse_all(raw: Any) -> list[FieldSpec]:
     return [parse(entry) for entry in raw or []] if isinstance(raw, list) else []
 
 
-Visit = Callable[[CommentedMap, str], None]
+Visit = Callable[[Map, str], None]
 
 
-def visit(item: CommentedMap, spec: FieldSpec, callback: Visit) -> None:
+def visit(item: Map, spec: FieldSpec, callback: Visit) -> None:
     """Call ``callback(parent, key)`` for the field ``spec.path`` names in ``item``."""
     steps = [step for step in spec.path.split("/") if step]
     if steps:
@@ -63,25 +62,25 @@ def visit(item: CommentedMap, spec: FieldSpec, callback: Visit) -> None:
 def _descend(node: Any, steps: list[str], create: bool, callback: Visit) -> None:
     step, rest = steps[0], steps[1:]
     if step.endswith("[]"):
-        children = node.get(step[:-2]) if isinstance(node, CommentedMap) else None
-        if isinstance(children, CommentedSeq):
+        children = node.get(step[:-2]) if isinstance(node, Map) else None
+        if isinstance(children, Seq):
             for child in children:
                 if rest:
                     _descend(child, rest, create, callback)
         return
-    if not isinstance(node, CommentedMap):
+    if not isinstance(node, Map):
         return
     if not rest:
         callback(node, step)
         return
     child = node.get(step)
     if child is None and create:
-        child = node[step] = CommentedMap()
+        child = node[step] = Map()
     if child is not None:
         _descend(child, rest, create, callback)
 
 
-def visit_all(item: CommentedMap, specs: Iterable[FieldSpec], callback: Visit) -> None:
+def visit_all(item: Map, specs: Iterable[FieldSpec], callback: Visit) -> None:
     for spec in specs:
         if spec.selects(item):
             visit(item, spec, callback)

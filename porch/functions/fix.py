@@ -13,12 +13,11 @@ import json
 import posixpath
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from porch.functions import nodes, objects
 from porch.functions.failures import fail
 from porch.krm import resourcelist, yamlio
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map, Seq
 
 V1 = "kpt.dev/v1"
 SETTERS_FILE = "setters.yaml"
@@ -81,9 +80,9 @@ class _Fixer:
         elif ext.get("substitution"):
             nodes.set_line_comment(slot.parent, slot.key, f"kpt-set: {self._pattern(ext, set())}")
 
-    def on_mapping(self, mapping: CommentedMap, _path: str) -> None:
+    def on_mapping(self, mapping: Map, _path: str) -> None:
         for key, value in nodes.fields(mapping):
-            if not isinstance(value, CommentedSeq):
+            if not isinstance(value, Seq):
                 continue
             comment = nodes.line_comment(mapping, key)
             for prefix in _OLD_COMMENTS:
@@ -92,7 +91,7 @@ class _Fixer:
                     nodes.set_line_comment(mapping, key, f"kpt-set: ${{{name}}}")
 
 
-def _setters(kptfile: CommentedMap) -> dict[str, str]:
+def _setters(kptfile: Map) -> dict[str, str]:
     definitions = nodes.get_path(kptfile, "openAPI", "definitions") or {}
     found = {}
     for key, definition in definitions.items():
@@ -109,15 +108,15 @@ def _setters(kptfile: CommentedMap) -> dict[str, str]:
     return found
 
 
-def _setters_config(setters: dict[str, str], path: str) -> CommentedMap:
-    node = CommentedMap()
+def _setters_config(setters: dict[str, str], path: str) -> Map:
+    node = Map()
     node["apiVersion"], node["kind"] = "v1", "ConfigMap"
-    node["metadata"] = CommentedMap(name="setters")
+    node["metadata"] = Map(name="setters")
     for key, value in ((resourcelist.PATH, path), (resourcelist.INTERNAL_PATH, path)):
         resourcelist.set_annotation(node, key, value)
     resourcelist.set_annotation(node, resourcelist.INDEX, "0")
     resourcelist.set_annotation(node, resourcelist.INTERNAL_INDEX, "0")
-    data = node["data"] = CommentedMap()
+    data = node["data"] = Map()
     for key in sorted(setters):
         value = setters[key]
         if value.startswith("["):
@@ -127,13 +126,11 @@ def _setters_config(setters: dict[str, str], path: str) -> CommentedMap:
     return node
 
 
-def _upgrade(
-    old: CommentedMap, results: list[dict[str, Any]]
-) -> tuple[CommentedMap, dict[str, str]]:
+def _upgrade(old: Map, results: list[dict[str, Any]]) -> tuple[Map, dict[str, str]]:
     path = objects.path_of(old)
-    new = CommentedMap()
+    new = Map()
     new["apiVersion"], new["kind"] = V1, "Kptfile"
-    new["metadata"] = old.get("metadata") or CommentedMap()
+    new["metadata"] = old.get("metadata") or Map()
     meta = old.get("packageMetadata")
     upstream = old.get("upstream")
     if isinstance(upstream, dict):
@@ -207,7 +204,7 @@ def run(rl: ResourceList) -> ResourceList:
     return rl
 
 
-def _owning_kptfile(item: CommentedMap, kptfiles: list[CommentedMap]) -> CommentedMap:
+def _owning_kptfile(item: Map, kptfiles: list[Map]) -> Map:
     directory = posixpath.dirname(objects.path_of(item))
     while True:
         for kptfile in kptfiles:
@@ -218,9 +215,7 @@ def _owning_kptfile(item: CommentedMap, kptfiles: list[CommentedMap]) -> Comment
         directory = posixpath.dirname(directory)
 
 
-def _fix_kptfile(
-    item: CommentedMap, results: list[dict[str, Any]]
-) -> tuple[CommentedMap, list[CommentedMap]]:
+def _fix_kptfile(item: Map, results: list[dict[str, Any]]) -> tuple[Map, list[Map]]:
     path = objects.path_of(item)
     setters_path = posixpath.join(posixpath.dirname(path), SETTERS_FILE)
     version = objects.api_version(item)
@@ -239,8 +234,8 @@ def _fix_kptfile(
 
 
 def _from_v1alpha2(
-    item: CommentedMap, setters_path: str, results: list[dict[str, Any]]
-) -> tuple[CommentedMap, list[CommentedMap]]:
+    item: Map, setters_path: str, results: list[dict[str, Any]]
+) -> tuple[Map, list[Map]]:
     item["apiVersion"] = V1
     results.append(
         {"message": f"Updated apiVersion to {V1}", "file": {"path": objects.path_of(item)}}

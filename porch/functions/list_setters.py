@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from porch.functions import nodes, objects, setters
 from porch.functions.failures import fail
 from porch.krm import yamlio
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map, Seq
 
 
 @dataclass
@@ -34,9 +33,9 @@ class _Lister:
         self.scalars: dict[str, _Setter] = {}
         self.arrays: dict[str, _Setter] = {}
 
-    def on_mapping(self, mapping: CommentedMap, _path: str) -> None:
+    def on_mapping(self, mapping: Map, _path: str) -> None:
         for key, seq in nodes.fields(mapping):
-            if not isinstance(seq, CommentedSeq):
+            if not isinstance(seq, Seq):
                 continue
             pattern = setters.pattern_of(setters.sequence_comment(mapping, key))
             if not pattern:
@@ -83,7 +82,7 @@ def _array_values(value: str) -> list[str] | None:
         parsed = yamlio.load(value)
     except Exception:  # not YAML at all: a scalar setter
         return None
-    if not isinstance(parsed, CommentedSeq):
+    if not isinstance(parsed, Seq):
         return None
     return [
         yamlio.dump(v).replace("\n", "") if nodes.is_collection(v) else nodes.scalar_text(v)
@@ -91,7 +90,7 @@ def _array_values(value: str) -> list[str] | None:
     ]
 
 
-def _declared(items: list[CommentedMap]) -> dict[str, str]:
+def _declared(items: list[Map]) -> dict[str, str]:
     """Setters declared by ``apply-setters`` steps of the Kptfile (last one wins)."""
     kptfile = next((i for i in items if objects.path_of(i) == "Kptfile"), None)
     pipeline = kptfile.get("pipeline") if kptfile is not None else None

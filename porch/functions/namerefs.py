@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.functions import fieldspecs, objects, scopes
 from porch.functions.fieldspecs import FieldSpec
+from porch.krm.yamlview import Map
 
 _POD_SPECS: dict[str, tuple[str, str]] = {
     # kind -> (group, path of its pod spec)
@@ -125,17 +124,17 @@ TABLE: tuple[BackRef, ...] = (
 
 @dataclass(frozen=True)
 class Renamed:
-    item: CommentedMap
+    item: Map
     old_name: str
 
 
-def _referable(referrer: CommentedMap, target: CommentedMap) -> bool:
+def _referable(referrer: Map, target: Map) -> bool:
     if not scopes.is_namespace_scoped(target) or not scopes.is_namespace_scoped(referrer):
         return True
     return objects.namespace(referrer) == objects.namespace(target)
 
 
-def fix_references(items: Iterable[CommentedMap], renamed: list[Renamed]) -> None:
+def fix_references(items: Iterable[Map], renamed: list[Renamed]) -> None:
     """Point every name reference at a renamed resource to its new name."""
     for referrer in items:
         for backref in TABLE:
@@ -150,8 +149,8 @@ def fix_references(items: Iterable[CommentedMap], renamed: list[Renamed]) -> Non
                 _update(referrer, backref, targets)
 
 
-def _update(referrer: CommentedMap, backref: BackRef, targets: list[Renamed]) -> None:
-    def follow(parent: CommentedMap, key: str) -> None:
+def _update(referrer: Map, backref: BackRef, targets: list[Renamed]) -> None:
+    def follow(parent: Map, key: str) -> None:
         if key not in parent:
             return
         sibling_kind = objects.text(parent.get("kind"))

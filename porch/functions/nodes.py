@@ -1,32 +1,23 @@
-"""Editing ruamel nodes the way the catalog's Go functions edit yaml.v3 nodes.
+"""Editing resources the way the catalog's Go functions edit yaml.v3 nodes.
 
-Scalars in ruamel are plain Python values whose style and comments live on their parent,
-so edits go through ``(parent, key)`` slots: read a value's source text, write a new value
-keeping its quoting style, read or replace its line comment (keeping any comment lines
-that follow it), and walk every field with Go-style paths (``a.b[0].c``). Pure; no I/O.
+Scalars are plain Python values whose source node (spelling, style, comments) lives on
+their parent, so edits go through ``(parent, key)`` slots: read a value's source text,
+write a new value keeping its quoting style, read or replace its line comment, and walk
+every field with Go-style paths (``a.b[0].c``). Pure; no I/O.
 """
 
 from __future__ import annotations
 
 import functools
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import CommentMark
-from ruamel.yaml.scalarstring import (
-    DoubleQuotedScalarString,
-    FoldedScalarString,
-    LiteralScalarString,
-    SingleQuotedScalarString,
-)
-from ruamel.yaml.tokens import CommentToken
+from porch.krm import yamlparse, yamlview
+from porch.krm.yamlnode import SCALAR, Node
+from porch.krm.yamlview import DoubleQuoted, Folded, Literal, Map, Seq, SingleQuoted
 
-from porch.krm import yamlio
-
-Container = CommentedMap | CommentedSeq
+Container = Map | Seq
 
 
 @dataclass
@@ -47,7 +38,7 @@ class Slot:
 
 
 def is_collection(value: Any) -> bool:
-    return isinstance(value, CommentedMap | CommentedSeq)
+    return isinstance(value, Map | Seq)
 
 
 def scalar_text(value: Any) -> str:
@@ -56,11 +47,7 @@ def scalar_text(value: Any) -> str:
         return ""
     if isinstance(value, str):
         return str(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    out = io.StringIO()
-    yamlio.new_yaml().dump(value, out)
-    return out.getvalue().removesuffix("\n...\n").strip()
+    return yamlview.new_scalar(value).value
 
 
 def scalar_tag(value: Any) -> str:
@@ -80,12 +67,15 @@ def plain_scalar(text: str) -> Any:
     """A plain (unquoted) scalar with this exact text, re-typed by YAML as Go does when it
     clears a node's tag; falls back to a string when the text cannot stay plain."""
     if text == "":
-        return DoubleQuotedScalarString("")
+        return DoubleQuoted("")
     try:
-        loaded = yamlio.new_yaml().load(text)
+        doc = yamlparse.parse(text)
     except Exception:  # any text that is not one plain scalar stays a string
         return text
-    if loaded is None or is_collection(loaded) or isinstance(loaded, str):
+    if doc is None or doc.root.kind != SCALAR or doc.root.style:
+        return text
+    loaded = yamlview.scalar_value(doc.root)
+    if loaded is None or isinstance(loaded, str):
         return text
     return loaded if scalar_text(loaded) == text else text
 
@@ -94,7 +84,7 @@ def go_string(text: str) -> Any:
     """A new string value styled as yaml.v3 writes a string node: double quotes when the
     plain text would read back as another type (``"1"``, ``"true"``), else plain."""
     if text == "" or not _stays_string(text):
-        return DoubleQuotedScalarString(text)
+        return DoubleQuoted(text)
     return text
 
 
@@ -108,10 +98,10 @@ def _stays_string(text: str) -> bool:
 
 def restyled(old: Any, text: str) -> Any:
     """``text`` written with the quoting style ``old`` had (plain when it had none)."""
-    for style in (DoubleQuotedScalarString, SingleQuotedScalarString):
+    for style in (DoubleQuoted, SingleQuoted):
         if isinstance(old, style):
             return style(text)
-    if isinstance(old, LiteralScalarString | FoldedScalarString) and "\n" in text:
+    if isinstance(old, Literal | Folded) and "\n" in text:
         return type(old)(text)
     return plain_scalar(text)
 
@@ -119,54 +109,83 @@ def restyled(old: Any, text: str) -> Any:
 # -- comments ---------------------------------------------------------------------------
 
 
-def _token(slot_parent: Container, key: Any) -> CommentToken | None:
-    entry = slot_parent.ca.items.get(key)
-    position = 2 if isinstance(slot_parent, CommentedMap) else 0
-    if entry and len(entry) > position and entry[position] is not None:
-        return entry[position]  # type: ignore[no-any-return]
-    child = slot_parent[key]
-    if is_collection(child) and child.ca.comment and child.ca.comment[0] is not None:
-        token = child.ca.comment[0]
-        return token if isinstance(token, CommentToken) else None
-    return None
-
-
 def line_comment(parent: Container, key: Any) -> str:
     """The comment on the line of ``parent[key]`` (``"# ..."``), or ""."""
-    token = _token(parent, key)
-    if token is None:
-        return ""
-    first = token.value.split("\n", 1)[0].strip()
+    return _first_line(_line_of(parent, key))
+
+
+def _line_of(parent: Container, key: Any) -> str:
+    child = parent[key]
+    own = child.line if is_collection(child) else ""
+    if isinstance(parent, Map):
+        found = parent.src.get(key)
+        key_line = found[0].line if found is not None else ""
+        value_node = found[2] if found is not None else None
+        value_line = value_node.line if value_node is not None else own
+        if is_collection(child) and not _flow(child):
+            return key_line or value_line
+        return value_line or key_line
+    if is_collection(child):
+        return own
+    entry = parent.src[key] if key < len(parent.src) else None
+    return entry[1].line if entry is not None and entry[0] == child else ""
+
+
+def _first_line(comment: str) -> str:
+    first = comment.split("\n", 1)[0].strip()
     return first if first.startswith("#") else ""
 
 
 def set_line_comment(parent: Container, key: Any, comment: str) -> None:
-    """Replace (or add) the line comment of ``parent[key]``; lines after it are kept."""
+    """Replace (or add) the line comment of ``parent[key]``."""
     body = comment if comment.startswith("#") else f"# {comment}"
-    token = _token(parent, key)
-    if token is not None:
-        first, sep, rest = token.value.partition("\n")
-        if first.strip().startswith("#") or not first.strip():
-            token.value = body + "\n" + rest if sep else body + "\n"
-            return
-    new = CommentToken(body + "\n", CommentMark(0), None)
     child = parent[key]
-    if isinstance(parent, CommentedMap) and is_collection(child) and not _flow(child):
-        child.ca.comment = [new, None]
+    if is_collection(child):
+        child.line = ""
+    if isinstance(parent, Map):
+        found = parent.src.get(key)
+        key_node = _copied(found[0]) if found is not None else yamlview.new_scalar(key)
+        key_node.line = body
+        value_node = found[2] if found is not None else None
+        if value_node is not None:
+            value_node = _copied(value_node)
+            value_node.line = ""
+        parent.src[key] = (key_node, found[1] if found is not None else None, value_node)
         return
-    entry = parent.ca.items.setdefault(key, [None, None, None, None])
-    entry[2 if isinstance(parent, CommentedMap) else 0] = new
+    if is_collection(child):
+        child.line = body
+        return
+    while len(parent.src) < len(parent):
+        parent.src.append(None)
+    entry = parent.src[key]
+    node = _copied(entry[1]) if entry is not None and entry[0] == child else None
+    if node is None:
+        node = yamlview.new_scalar(child)
+    node.line = body
+    parent.src[key] = (child, node)
+
+
+def forget_comments(parent: Map, key: Any) -> None:
+    """Drop what ``parent[key]`` remembers of its source (comments, spelling)."""
+    parent.src.pop(key, None)
+
+
+def _copied(node: Node) -> Node:
+    other = Node(node.kind, tag=node.tag, value=node.value, style=node.style, content=node.content)
+    other.head, other.line, other.foot = node.head, node.line, node.foot
+    return other
 
 
 def _flow(value: Any) -> bool:
-    return is_collection(value) and bool(value.fa.flow_style())
+    return yamlview.is_flow(value)
+
+
+def is_flow(value: Any) -> bool:
+    return yamlview.is_flow(value)
 
 
 def set_flow(value: Container, *, flow: bool) -> None:
-    if flow:
-        value.fa.set_flow_style()
-    else:
-        value.fa.set_block_style()
+    yamlview.set_flow(value, flow=flow)
 
 
 # -- walking ----------------------------------------------------------------------------
@@ -175,17 +194,17 @@ def set_flow(value: Container, *, flow: bool) -> None:
 def walk(
     node: Any,
     *,
-    on_mapping: Callable[[CommentedMap, str], None] | None = None,
+    on_mapping: Callable[[Map, str], None] | None = None,
     on_scalar: Callable[[Slot], None] | None = None,
     path: str = "",
 ) -> None:
     """Visit like the catalog's setter walkers: each mapping first, then its values."""
-    if isinstance(node, CommentedMap):
+    if isinstance(node, Map):
         if on_mapping is not None:
             on_mapping(node, path)
         for key in list(node.keys()):
             _visit(node, key, f"{path}.{key}", on_mapping, on_scalar)
-    elif isinstance(node, CommentedSeq):
+    elif isinstance(node, Seq):
         for index in range(len(node)):
             _visit(node, index, f"{path}[{index}]", on_mapping, on_scalar)
 
@@ -194,7 +213,7 @@ def _visit(
     parent: Container,
     key: Any,
     path: str,
-    on_mapping: Callable[[CommentedMap, str], None] | None,
+    on_mapping: Callable[[Map, str], None] | None,
     on_scalar: Callable[[Slot], None] | None,
 ) -> None:
     value = parent[key]
@@ -204,7 +223,7 @@ def _visit(
         on_scalar(Slot(parent, key, path))
 
 
-def fields(mapping: CommentedMap) -> Iterator[tuple[str, Any]]:
+def fields(mapping: Map) -> Iterator[tuple[str, Any]]:
     for key in list(mapping.keys()):
         yield str(key), mapping[key]
 
@@ -220,12 +239,12 @@ def get_path(node: Any, *keys: str) -> Any:
     return node
 
 
-def ensure_map(node: CommentedMap, *keys: str) -> CommentedMap:
+def ensure_map(node: Map, *keys: str) -> Map:
     """The mapping at ``keys``, created (appended at the end) where missing."""
     for key in keys:
         child = node.get(key)
-        if not isinstance(child, CommentedMap):
-            child = CommentedMap()
+        if not isinstance(child, Map):
+            child = Map()
             node[key] = child
         node = child
     return node

@@ -1,4 +1,4 @@
-"""Read-only helpers over KRM objects held as ruamel mappings, shared by the builtins.
+"""Read-only helpers over KRM objects (``yamlview.Map`` values), shared by the builtins.
 
 They mirror the accessors the catalog's Go SDK offers (``GetName``, ``IsGVK``,
 ``IsLocalConfig`` ...) including their quirks, so each function module reads like the
@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.krm import resourcelist
+from porch.krm.yamlview import Map
 
 UPSTREAM_IDENTIFIER = "internal.kpt.dev/upstream-identifier"
 DEPENDS_ON = "config.kubernetes.io/depends-on"
@@ -27,28 +26,28 @@ def text(value: Any) -> str:
     return str(value)
 
 
-def api_version(item: CommentedMap) -> str:
+def api_version(item: Map) -> str:
     return text(item.get("apiVersion"))
 
 
-def kind(item: CommentedMap) -> str:
+def kind(item: Map) -> str:
     return text(item.get("kind"))
 
 
-def metadata(item: CommentedMap) -> CommentedMap:
+def metadata(item: Map) -> Map:
     meta = item.get("metadata")
-    return meta if isinstance(meta, CommentedMap) else CommentedMap()
+    return meta if isinstance(meta, Map) else Map()
 
 
-def name(item: CommentedMap) -> str:
+def name(item: Map) -> str:
     return text(metadata(item).get("name"))
 
 
-def namespace(item: CommentedMap) -> str:
+def namespace(item: Map) -> str:
     return text(metadata(item).get("namespace"))
 
 
-def has_namespace(item: CommentedMap) -> bool:
+def has_namespace(item: Map) -> bool:
     return "namespace" in metadata(item)
 
 
@@ -57,52 +56,52 @@ def split_api_version(value: str) -> tuple[str, str]:
     return group, version
 
 
-def group(item: CommentedMap) -> str:
+def group(item: Map) -> str:
     return split_api_version(api_version(item))[0]
 
 
-def annotation(item: CommentedMap, key: str) -> str:
+def annotation(item: Map, key: str) -> str:
     return text(resourcelist.annotations_of(item).get(key))
 
 
-def is_local_config(item: CommentedMap) -> bool:
+def is_local_config(item: Map) -> bool:
     """The SDK rule: the annotation is present and not ``"false"``."""
     value = annotation(item, resourcelist.LOCAL_CONFIG)
     return value not in ("", "false")
 
 
-def path_of(item: CommentedMap) -> str:
+def path_of(item: Map) -> str:
     return annotation(item, resourcelist.INTERNAL_PATH) or annotation(item, resourcelist.PATH)
 
 
-def index_of(item: CommentedMap) -> int:
+def index_of(item: Map) -> int:
     raw = annotation(item, resourcelist.INTERNAL_INDEX) or annotation(item, resourcelist.INDEX)
     return int(raw) if raw.lstrip("-").isdigit() else 0
 
 
-def is_gvk(item: CommentedMap, grp: str, version: str, knd: str) -> bool:
+def is_gvk(item: Map, grp: str, version: str, knd: str) -> bool:
     """The SDK's ``IsGVK``: an empty part on either side matches anything."""
-    own_group, own_version = split_api_version(api_version(item))
     own_kind = kind(item)
-    if own_kind and knd and own_kind != knd:
+    if own_kind and knd and own_kind != knd:  # the usual answer, before any splitting
         return False
+    own_group, own_version = split_api_version(api_version(item))
     if own_group and grp and own_group != grp:
         return False
     return not (own_version and version and own_version != version)
 
 
-def is_kind(item: CommentedMap, api: str, knd: str) -> bool:
+def is_kind(item: Map, api: str, knd: str) -> bool:
     return api_version(item) == api and kind(item) == knd
 
 
-def short_string(item: CommentedMap) -> str:
+def short_string(item: Map) -> str:
     return (
         f"Resource(apiVersion={api_version(item)}, kind={kind(item)}, "
         f"namespace={namespace(item)}, name={name(item)})"
     )
 
 
-def config_data(config: CommentedMap | None) -> dict[str, str]:
+def config_data(config: Map | None) -> dict[str, str]:
     """``data`` of a ConfigMap-shaped config as strings (kyaml ``GetDataMap``)."""
     if config is None:
         return {}
@@ -112,7 +111,7 @@ def config_data(config: CommentedMap | None) -> dict[str, str]:
     return {str(k): text(v) for k, v in data.items()}
 
 
-def is_empty_config(config: CommentedMap | None) -> bool:
+def is_empty_config(config: Map | None) -> bool:
     """No config, or the empty ``function-input`` ConfigMap kpt sends when none was given."""
     if config is None or (not kind(config) and not name(config)):
         return True
@@ -121,14 +120,14 @@ def is_empty_config(config: CommentedMap | None) -> bool:
     )
 
 
-def file_ref(item: CommentedMap, *, with_index: bool = True) -> dict[str, Any]:
+def file_ref(item: Map, *, with_index: bool = True) -> dict[str, Any]:
     ref: dict[str, Any] = {"path": path_of(item)}
     if with_index and index_of(item):
         ref["index"] = index_of(item)
     return ref
 
 
-def resource_ref(item: CommentedMap) -> dict[str, str]:
+def resource_ref(item: Map) -> dict[str, str]:
     ref = {"apiVersion": api_version(item), "kind": kind(item), "name": name(item)}
     if namespace(item):
         ref["namespace"] = namespace(item)

@@ -6,9 +6,8 @@ rule). Data only; no I/O.
 
 from __future__ import annotations
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.functions import objects
+from porch.krm.yamlview import Map
 
 NAMESPACED: frozenset[tuple[str, str]] = frozenset(
     {
@@ -103,7 +102,7 @@ CLUSTER_SCOPED: frozenset[tuple[str, str]] = frozenset(
 )
 
 
-def is_namespace_scoped(item: CommentedMap) -> bool:
+def is_namespace_scoped(item: Map) -> bool:
     key = (objects.api_version(item), objects.kind(item))
     if key in NAMESPACED:
         return True

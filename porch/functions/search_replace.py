@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from porch.functions import globs, nodes, objects
 from porch.functions.failures import fail
 from porch.krm import yamlio
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map, Seq
 
 KEYS = ("by-value", "by-file-path", "by-value-regex", "by-path", "put-value", "put-comment")
 _GROUP_REF = re.compile(r"\$\{([0-9]+)\}")
@@ -64,14 +63,14 @@ class _Search:
         if self.file:
             self._record(slot.path.removeprefix("."), _rendered(slot.value))
 
-    def on_mapping(self, mapping: CommentedMap, path: str) -> None:
+    def on_mapping(self, mapping: Map, path: str) -> None:
         if not self.put_comment:
             return
         for key, seq in nodes.fields(mapping):
-            if isinstance(seq, CommentedSeq) and self.path_match(f"{path}.{key}".removeprefix(".")):
+            if isinstance(seq, Seq) and self.path_match(f"{path}.{key}".removeprefix(".")):
                 nodes.set_line_comment(mapping, key, self.put_comment)
                 nodes.set_flow(seq, flow=True)
-                shown = yamlio.dump(CommentedMap({"v": seq})).removeprefix("v: ").strip()
+                shown = yamlio.dump(Map({"v": seq})).removeprefix("v: ").strip()
                 nodes.set_flow(seq, flow=False)
                 self._record(f"{self.by_path} # {self.put_comment}", _strip_comment(shown))
 
@@ -96,7 +95,7 @@ def _strip_comment(text: str) -> str:
 
 def _rendered(value: Any) -> str:
     """The scalar as yaml.v3 would print the node (quotes included)."""
-    return yamlio.dump(CommentedMap({"v": value})).removeprefix("v:").split(" #", 1)[0].strip()
+    return yamlio.dump(Map({"v": value})).removeprefix("v:").split(" #", 1)[0].strip()
 
 
 def match_path(elems: list[str], pattern: list[str]) -> bool:
@@ -145,7 +144,7 @@ def _is_absolute(path: str) -> bool:
     return all(part and "*" not in part for part in path.split("."))
 
 
-def _put_by_path(search: _Search, item: CommentedMap) -> None:
+def _put_by_path(search: _Search, item: Map) -> None:
     parts = search.by_path.split(".")
     holder = nodes.ensure_map(item, *parts[:-1])
     holder[parts[-1]] = nodes.plain_scalar(search.put_value)
@@ -158,7 +157,7 @@ def _put_by_path(search: _Search, item: CommentedMap) -> None:
     )
 
 
-def _decode(fc: CommentedMap | None) -> _Search:
+def _decode(fc: Map | None) -> _Search:
     data = objects.config_data(fc)
     for key in data:
         if key not in KEYS:
@@ -186,7 +185,7 @@ def _compile(pattern: str) -> re.Pattern[str]:
         raise ValueError(f"error parsing regexp: {exc}") from None
 
 
-def _perform(search: _Search, item: CommentedMap) -> None:
+def _perform(search: _Search, item: Map) -> None:
     search.file = objects.path_of(item)
     if search.by_file_path and not globs.match(search.by_file_path, search.file):
         return

@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.functions import fieldspecs, nodes, objects
 from porch.functions.failures import fail
 from porch.functions.fieldspecs import FieldSpec
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map
 
 _TEMPLATE = "spec/template/metadata/annotations"
 DEFAULT_FIELDS: tuple[FieldSpec, ...] = (
@@ -51,7 +50,7 @@ def run(rl: ResourceList) -> ResourceList:
     return rl
 
 
-def _config(fc: CommentedMap | None) -> tuple[dict[str, str], list[FieldSpec]]:
+def _config(fc: Map | None) -> tuple[dict[str, str], list[FieldSpec]]:
     if fc is not None and objects.is_kind(fc, "v1", "ConfigMap"):
         annotations, extra = objects.config_data(fc), list[FieldSpec]()
     elif fc is not None and any(objects.is_kind(fc, "fn.kpt.dev/v1alpha1", k) for k in _KINDS):
@@ -63,7 +62,7 @@ def _config(fc: CommentedMap | None) -> tuple[dict[str, str], list[FieldSpec]]:
     return annotations, extra
 
 
-def _from_custom(fc: CommentedMap) -> tuple[dict[str, str], list[FieldSpec]]:
+def _from_custom(fc: Map) -> tuple[dict[str, str], list[FieldSpec]]:
     raw = fc.get("annotations") or {}
     annotations = {str(k): objects.text(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
     extra, legacy = fc.get("additionalAnnotationFields"), fc.get("fieldSpecs")
@@ -75,17 +74,17 @@ def _from_custom(fc: CommentedMap) -> tuple[dict[str, str], list[FieldSpec]]:
 
 
 def _annotate(
-    item: CommentedMap,
+    item: Map,
     annotations: dict[str, str],
     specs: list[FieldSpec],
     touched: dict[tuple[str, int, str], dict[str, str]],
 ) -> None:
     where = (objects.path_of(item), objects.index_of(item))
 
-    def set_all(parent: CommentedMap, key: str) -> None:
+    def set_all(parent: Map, key: str) -> None:
         target = parent.get(key)
         if target is None:
-            target = parent[key] = CommentedMap()
+            target = parent[key] = Map()
         if not isinstance(target, dict):
             return
         field_path = _field_path(item, target)
@@ -96,7 +95,7 @@ def _annotate(
     fieldspecs.visit_all(item, specs, set_all)
 
 
-def _field_path(item: CommentedMap, target: dict[str, Any]) -> str:
+def _field_path(item: Map, target: dict[str, Any]) -> str:
     """Dotted path of ``target`` inside ``item`` (the kustomize callback's ``FieldPath``)."""
     found = _find(item, target, [])
     return ".".join(found or [])
@@ -105,7 +104,7 @@ def _field_path(item: CommentedMap, target: dict[str, Any]) -> str:
 def _find(node: Any, target: dict[str, Any], trail: list[str]) -> list[str] | None:
     if node is target:
         return trail
-    if isinstance(node, CommentedMap):
+    if isinstance(node, Map):
         for key, value in node.items():
             found = _find(value, target, [*trail, str(key)])
             if found is not None:

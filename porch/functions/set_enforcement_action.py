@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.functions import nodes, objects
 from porch.functions.failures import fail
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map
 
 POLICY_API_VERSION = "constraints.gatekeeper.sh/v1beta1"
 ACTIONS = ("deny", "warn", "dryrun")
 
 
-def _action(fc: CommentedMap | None) -> str:
+def _action(fc: Map | None) -> str:
     data = objects.config_data(fc)
     if len(data) != 1:
         raise ValueError("expecting exactly 1 enforcementAction as part of the ConfigMap")

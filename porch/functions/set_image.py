@@ -13,11 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.functions import fieldspecs, nodes, objects
 from porch.functions.failures import fail
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map
 
 _TEMPLATED = ("Deployment", "StatefulSet", "ReplicaSet", "DaemonSet", "PodTemplate")
 
@@ -68,7 +67,7 @@ def split(image: str) -> tuple[str, str, str]:
     return image[: colon + offset], image[colon + offset + 1 :], ""
 
 
-def _config(fc: CommentedMap | None) -> tuple[Image, list[fieldspecs.FieldSpec]]:
+def _config(fc: Map | None) -> tuple[Image, list[fieldspecs.FieldSpec]]:
     if fc is not None and objects.kind(fc) == "SetImage":
         raw = fc.get("image") or {}
         image = Image(*(objects.text(raw.get(k)) for k in ("name", "newName", "newTag", "digest")))
@@ -94,10 +93,10 @@ def _config(fc: CommentedMap | None) -> tuple[Image, list[fieldspecs.FieldSpec]]
 
 def _update_containers(pod_spec: Any, image: Image) -> int:
     count = 0
-    if not isinstance(pod_spec, CommentedMap):
+    if not isinstance(pod_spec, Map):
         return 0
     for container in pod_spec.get("containers") or []:
-        if not isinstance(container, CommentedMap):
+        if not isinstance(container, Map):
             continue
         old = objects.text(container.get("image"))
         if not image.matches(old):
@@ -109,7 +108,7 @@ def _update_containers(pod_spec: Any, image: Image) -> int:
     return count
 
 
-def _update_field(parent: CommentedMap, key: str, image: Image) -> int:
+def _update_field(parent: Map, key: str, image: Image) -> int:
     old = objects.text(parent.get(key))
     if key not in parent or not image.matches(old) or image.apply(old) == old:
         return 0
@@ -117,12 +116,10 @@ def _update_field(parent: CommentedMap, key: str, image: Image) -> int:
     return 1
 
 
-def _update_extra_fields(
-    item: CommentedMap, specs: list[fieldspecs.FieldSpec], image: Image
-) -> int:
+def _update_extra_fields(item: Map, specs: list[fieldspecs.FieldSpec], image: Image) -> int:
     updated = 0
 
-    def visit(parent: CommentedMap, key: str) -> None:
+    def visit(parent: Map, key: str) -> None:
         nonlocal updated
         updated += _update_field(parent, key, image)
 

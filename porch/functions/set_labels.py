@@ -11,11 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.functions import nodes, objects
 from porch.functions.failures import FunctionFailed, fail
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map
 
 NOT_GIVEN = "`FunctionConfig` is not given"
 
@@ -27,7 +26,7 @@ class _Labeler:
 
     def update(self, holder: Any, path: tuple[str, ...], *, create: bool) -> None:
         """Set each label (sorted) under ``holder`` at ``path``; counts every visit."""
-        if not isinstance(holder, CommentedMap):
+        if not isinstance(holder, Map):
             return
         for key in sorted(self.labels):
             value = self.labels[key]
@@ -61,7 +60,7 @@ def run(rl: ResourceList) -> ResourceList:
 _NO_LABELS = "no `labels` arguments are given in FunctionConfig"
 
 
-def _labels(fc: CommentedMap | None, results: list[dict[str, Any]]) -> dict[str, str] | None:
+def _labels(fc: Map | None, results: list[dict[str, Any]]) -> dict[str, str] | None:
     if objects.is_empty_config(fc):
         results.append(_info(NOT_GIVEN))
         return None
@@ -82,11 +81,11 @@ def _info(message: str) -> dict[str, Any]:
     return {"message": message, "severity": "info"}
 
 
-def _label(labeler: _Labeler, item: CommentedMap) -> None:
+def _label(labeler: _Labeler, item: Map) -> None:
     labeler.update(item, ("metadata", "labels"), create=True)
     _label_selector(labeler, item)
     spec = item.get("spec")
-    if not isinstance(spec, CommentedMap):
+    if not isinstance(spec, Map):
         return
     if _has_pod_template(item):
         _label_pod(labeler, spec.get("template"))
@@ -100,11 +99,11 @@ def _label(labeler: _Labeler, item: CommentedMap) -> None:
         _label_network_policy_rules(labeler, spec)
 
 
-def _is_network_policy(item: CommentedMap) -> bool:
+def _is_network_policy(item: Map) -> bool:
     return objects.is_gvk(item, "networking.k8s.io", "", "NetworkPolicy")
 
 
-def _label_selector(labeler: _Labeler, item: CommentedMap) -> None:
+def _label_selector(labeler: _Labeler, item: Map) -> None:
     if objects.is_gvk(item, "", "v1", "Service") or objects.is_gvk(
         item, "", "v1", "ReplicationController"
     ):
@@ -128,7 +127,7 @@ _CREATES_MATCH_LABELS: tuple[tuple[str, str], ...] = (
 _UPDATES_MATCH_LABELS = (("batch", "Job"), ("policy", "PodDisruptionBudget"))
 
 
-def _has_pod_template(item: CommentedMap) -> bool:
+def _has_pod_template(item: Map) -> bool:
     if objects.is_gvk(item, "", "v1", "ReplicationController"):
         return True
     return any(
@@ -137,27 +136,27 @@ def _has_pod_template(item: CommentedMap) -> bool:
 
 
 def _label_pod(labeler: _Labeler, pod: Any) -> None:
-    if not isinstance(pod, CommentedMap):
+    if not isinstance(pod, Map):
         return
     labeler.update(pod, ("metadata", "labels"), create=True)
     spec = pod.get("spec")
-    if not isinstance(spec, CommentedMap):
+    if not isinstance(spec, Map):
         return
     for constraint in spec.get("topologySpreadConstraints") or []:
         labeler.update(constraint, ("labelSelector", "matchLabels"), create=False)
     # The catalog looks for affinity terms one level too high (directly under ``affinity``)
     # so pod (anti-)affinity selectors are left alone; kept for identical output.
     affinity = spec.get("affinity")
-    if isinstance(affinity, CommentedMap):
+    if isinstance(affinity, Map):
         _label_affinity_quirk(labeler, affinity)
 
 
-def _label_affinity_quirk(labeler: _Labeler, affinity: CommentedMap) -> None:
+def _label_affinity_quirk(labeler: _Labeler, affinity: Map) -> None:
     for kind in ("podAffinity", "podAntiAffinity"):
-        if not isinstance(affinity.get(kind), CommentedMap):
+        if not isinstance(affinity.get(kind), Map):
             continue
         for term in affinity.get("preferredDuringSchedulingIgnoredDuringExecution") or []:
-            if isinstance(term, CommentedMap):
+            if isinstance(term, Map):
                 labeler.update(
                     term.get("podAffinityTerm"), ("labelSelector", "matchLabels"), create=False
                 )
@@ -166,19 +165,19 @@ def _label_affinity_quirk(labeler: _Labeler, affinity: CommentedMap) -> None:
 
 
 def _label_job_template(labeler: _Labeler, job: Any) -> None:
-    if not isinstance(job, CommentedMap):
+    if not isinstance(job, Map):
         return
     labeler.update(job, ("metadata", "labels"), create=True)
     spec = job.get("spec")
     labeler.update(spec, ("selector", "matchLabels"), create=False)
-    if isinstance(spec, CommentedMap):
+    if isinstance(spec, Map):
         _label_pod(labeler, spec.get("template"))
 
 
-def _label_network_policy_rules(labeler: _Labeler, spec: CommentedMap) -> None:
+def _label_network_policy_rules(labeler: _Labeler, spec: Map) -> None:
     for direction, peers in (("ingress", "from"), ("egress", "to")):
         for rule in spec.get(direction) or []:
-            if not isinstance(rule, CommentedMap):
+            if not isinstance(rule, Map):
                 continue
             for peer in rule.get(peers) or []:
                 labeler.update(peer, ("podSelector", "matchLabels"), create=False)

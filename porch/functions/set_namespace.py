@@ -14,11 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.functions import nodes, objects, scopes
 from porch.functions.failures import FunctionFailed, fail
 from porch.krm.resourcelist import ResourceList, set_annotation
+from porch.krm.yamlview import Map
 
 UNKNOWN = "~C"  # the SDK's marker for cluster-scoped or unknown-scope namespaces
 DEFAULT = "default"
@@ -45,7 +44,7 @@ def run(rl: ResourceList) -> ResourceList:
     return rl
 
 
-def _config(fc: CommentedMap | None) -> Config:
+def _config(fc: Map | None) -> Config:
     try:
         return _parse_config(fc)
     except ValueError as exc:
@@ -57,7 +56,7 @@ def _config(fc: CommentedMap | None) -> Config:
         raise FunctionFailed(str(exc), results=[result]) from None
 
 
-def _parse_config(fc: CommentedMap | None) -> Config:
+def _parse_config(fc: Map | None) -> Config:
     if fc is None:
         raise ValueError(f"FunctionConfig is missing. Expect {_EXPECT.removeprefix('expect ')}")
     if objects.is_gvk(fc, "", "v1", "ConfigMap"):
@@ -73,7 +72,7 @@ def _parse_config(fc: CommentedMap | None) -> Config:
     )
 
 
-def _from_config_map(fc: CommentedMap) -> Config:
+def _from_config_map(fc: Map) -> Config:
     data = objects.config_data(fc)
     matcher = data.get("namespaceMatcher", "")
     if data.get("namespace"):
@@ -88,13 +87,13 @@ def _from_config_map(fc: CommentedMap) -> Config:
 # -- identities -------------------------------------------------------------------------
 
 
-def _effective_namespace(item: CommentedMap) -> str:
+def _effective_namespace(item: Map) -> str:
     if objects.has_namespace(item):
         return objects.namespace(item)
     return DEFAULT if scopes.is_namespace_scoped(item) else UNKNOWN
 
 
-def _origin(item: CommentedMap) -> tuple[str, str]:
+def _origin(item: Map) -> tuple[str, str]:
     """(namespace, name) the item had upstream, from ``internal.kpt.dev/upstream-identifier``."""
     upstream = objects.annotation(item, objects.UPSTREAM_IDENTIFIER).strip()
     if not upstream:
@@ -108,14 +107,14 @@ def _origin(item: CommentedMap) -> tuple[str, str]:
     return match.group(3), match.group(4)
 
 
-def _depends_on_id(item: CommentedMap) -> str:
+def _depends_on_id(item: Map) -> str:
     return (
         f"{objects.group(item)}/namespaces/{_effective_namespace(item)}/"
         f"{objects.kind(item)}/{objects.name(item)}"
     )
 
 
-def _origin_namespaces(items: list[CommentedMap]) -> list[str]:
+def _origin_namespaces(items: list[Map]) -> list[str]:
     found: set[str] = set()
     for item in items:
         if not objects.annotation(item, objects.UPSTREAM_IDENTIFIER):
@@ -158,7 +157,7 @@ class _Walk:
         return self.new
 
 
-def _transform(items: list[CommentedMap], config: Config) -> list[dict[str, Any]]:
+def _transform(items: list[Map], config: Config) -> list[dict[str, Any]]:
     before = {_depends_on_id(item) for item in items if _effective_namespace(item) != UNKNOWN}
     origins = _origin_namespaces(items)
     if not config.matcher and len(origins) > 1:
@@ -176,7 +175,7 @@ def _transform(items: list[CommentedMap], config: Config) -> list[dict[str, Any]
     return results
 
 
-def _visit_cluster_scoped(items: list[CommentedMap], visit: Visitor) -> None:
+def _visit_cluster_scoped(items: list[Map], visit: Visitor) -> None:
     for item in items:
         if scopes.is_namespace_scoped(item):
             continue
@@ -190,19 +189,19 @@ def _visit_cluster_scoped(items: list[CommentedMap], visit: Visitor) -> None:
             _visit_field(item, ("spec", "service"), visit)
         elif objects.kind(item) in ("ClusterRoleBinding", "RoleBinding"):
             for subject in item.get("subjects") or []:
-                if isinstance(subject, CommentedMap) and "namespace" in subject:
+                if isinstance(subject, Map) and "namespace" in subject:
                     subject["namespace"] = visit("", objects.text(subject["namespace"]), "")
 
 
-def _visit_field(item: CommentedMap, path: tuple[str, ...], visit: Visitor) -> None:
+def _visit_field(item: Map, path: tuple[str, ...], visit: Visitor) -> None:
     # Only an existing reference is followed: the catalog would create the whole path on
     # CRDs and APIServices that have none, which is never what a user wants.
     holder = nodes.get_path(item, *path)
-    if isinstance(holder, CommentedMap) and "namespace" in holder:
+    if isinstance(holder, Map) and "namespace" in holder:
         holder["namespace"] = visit("", objects.text(holder["namespace"]), "")
 
 
-def _visit_namespaced(items: list[CommentedMap], visit: Visitor) -> None:
+def _visit_namespaced(items: list[Map], visit: Visitor) -> None:
     for item in items:
         if not scopes.is_namespace_scoped(item):
             continue
@@ -212,9 +211,7 @@ def _visit_namespaced(items: list[CommentedMap], visit: Visitor) -> None:
             nodes.ensure_map(item, "metadata")["namespace"] = new
 
 
-def _update_depends_on(
-    items: list[CommentedMap], before: set[str], config: Config
-) -> tuple[int, set[str]]:
+def _update_depends_on(items: list[Map], before: set[str], config: Config) -> tuple[int, set[str]]:
     count, old = 0, set()
     for item in items:
         value = objects.annotation(item, objects.DEPENDS_ON)

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.functions import nodes
+from porch.krm.yamlview import Map
 
 IDENTIFIER = "# kpt-set: "
 _REFERENCE = re.compile(r"\$\{([^}]*)\}")
@@ -56,7 +55,7 @@ def is_array_pattern(pattern: str) -> bool:
     return len(references(pattern)) == 1 and pattern.startswith("${") and pattern.endswith("}")
 
 
-def sequence_comment(mapping: CommentedMap, key: Any) -> str:
+def sequence_comment(mapping: Map, key: Any) -> str:
     """The setter comment of a sequence field: on the key, or on a flow sequence's line."""
     return nodes.line_comment(mapping, key)
 

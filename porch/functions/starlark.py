@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import starlark as sl
-from ruamel.yaml.comments import CommentedMap
 
 from porch.functions import objects, starlark_libs, starlark_values
 from porch.functions.failures import FunctionFailed
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map
 
 TIME_LIMIT_SECONDS = 30.0
 DEFAULT_NAME = "starlark-function-run"
@@ -42,7 +42,7 @@ def _gvk(api_version: str, kind: str) -> str:
     return f"{grp}/{version}, Kind={kind}"
 
 
-def _script(fc: CommentedMap | None) -> Script:
+def _script(fc: Map | None) -> Script:
     if fc is None:
         raise ValueError("FunctionConfig is missing. Expect `ConfigMap` or `StarlarkRun`")
     if objects.kind(fc) == "ConfigMap" and objects.group(fc) == "":
@@ -161,7 +161,7 @@ def _wrap(rl: ResourceList) -> dict[str, Any]:
     return wrapped
 
 
-def _unwrap(rl: ResourceList, output: Any) -> list[CommentedMap]:
+def _unwrap(rl: ResourceList, output: Any) -> list[Map]:
     items = output.get("items") if isinstance(output, dict) else None
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise ValueError('ctx.resource_list["items"] must be a list of objects')
@@ -186,7 +186,7 @@ def _take_pair(item: dict[str, Any]) -> str:
     return pair if isinstance(pair, str) else ""
 
 
-def _forget_scaffolding(item: dict[str, Any], original: CommentedMap) -> None:
+def _forget_scaffolding(item: dict[str, Any], original: Map) -> None:
     """Drop the empty ``metadata``/``annotations`` maps ``_wrap`` added to carry the pair."""
     meta = item.get("metadata")
     if not isinstance(meta, dict):
@@ -198,10 +198,10 @@ def _forget_scaffolding(item: dict[str, Any], original: CommentedMap) -> None:
         del item["metadata"]
 
 
-def _drop_pair(items: list[CommentedMap]) -> None:
+def _drop_pair(items: list[Map]) -> None:
     for item in items:
         notes = objects.metadata(item).get("annotations")
-        if isinstance(notes, CommentedMap):
+        if isinstance(notes, Map):
             notes.pop(PAIR, None)
 
 

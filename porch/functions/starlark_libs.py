@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import json
 import re
 from collections.abc import Callable
@@ -21,7 +20,7 @@ import starlark as sl
 import yaml as pyyaml
 
 from porch.functions import objects
-from porch.krm import yamlio
+from porch.krm import yamlparse, yamlview
 
 
 def _json_encode(value: Any) -> str:
@@ -38,7 +37,8 @@ def _yaml_dumps(value: Any) -> str:
 
 
 def _yaml_loads(text: str) -> Any:
-    return yamlio.to_plain(yamlio.new_yaml().load(io.StringIO(text)))
+    doc = yamlparse.parse(text)
+    return yamlview.to_plain(yamlview.from_node(doc.root)) if doc is not None else None
 
 
 def _b64_encode(text: str, encoding: str = "standard") -> str:

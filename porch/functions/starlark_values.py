@@ -1,7 +1,7 @@
 """Moving KRM objects into a Starlark script and merging what it returns back in place.
 
 Items go in as plain dicts/lists/scalars (what the catalog's starlark function hands its
-script); what comes back is merged into the original ruamel nodes so unchanged fields keep
+script); what comes back is merged into the original nodes so unchanged fields keep
 their comments, quoting and key order, changed values keep their comments, new keys are
 appended in sorted order and new objects come out sorted — the result kpt's comment and
 order healing gives the catalog's output. Pure; no I/O.
@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
-
 from porch.functions import nodes
+from porch.krm.yamlview import Literal, Map, Seq
 
 
 def to_plain(value: Any) -> Any:
-    """A ruamel value as builtin Python data (exact ``dict``/``list``/``str``/``int`` ...)."""
+    """A value as builtin Python data (exact ``dict``/``list``/``str``/``int`` ...)."""
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -33,16 +31,16 @@ def to_plain(value: Any) -> Any:
 
 
 def to_node(value: Any) -> Any:
-    """New data as ruamel nodes the way yaml.v3 marshals a Go map: keys sorted."""
+    """New data as Map/Seq values the way yaml.v3 marshals a Go map: keys sorted."""
     if isinstance(value, dict):
-        node = CommentedMap()
+        node = Map()
         for key in sorted(value, key=str):
             node[str(key)] = to_node(value[key])
         return node
     if isinstance(value, list | tuple):
-        return CommentedSeq([to_node(v) for v in value])
+        return Seq([to_node(v) for v in value])
     if isinstance(value, str):
-        return LiteralScalarString(value) if "\n" in value else nodes.go_string(value)
+        return Literal(value) if "\n" in value else nodes.go_string(value)
     return value
 
 
@@ -51,7 +49,7 @@ def _same_scalar(old: Any, new: Any) -> bool:
     return type(plain) is type(new) and plain == new
 
 
-def merge_map(old: CommentedMap, new: dict[str, Any]) -> CommentedMap:
+def merge_map(old: Map, new: dict[str, Any]) -> Map:
     for key in [k for k in old if str(k) not in new]:
         del old[key]
     for key in list(old):
@@ -62,23 +60,19 @@ def merge_map(old: CommentedMap, new: dict[str, Any]) -> CommentedMap:
     return old
 
 
-def merge_seq(old: CommentedSeq, new: list[Any]) -> CommentedSeq:
+def merge_seq(old: Seq, new: list[Any]) -> Seq:
     for index in range(min(len(old), len(new))):
-        merged = merge_value(old[index], new[index])
-        if merged is not old[index] and not nodes.is_collection(merged):
-            old.ca.items.pop(index, None)  # kpt keeps an element's comment only if unchanged
-        old[index] = merged
-    for index in range(len(new), len(old)):
-        old.ca.items.pop(index, None)
+        # kpt keeps an element's comment only if unchanged, as a Seq does
+        old[index] = merge_value(old[index], new[index])
     del old[len(new) :]
     old.extend(to_node(v) for v in new[len(old) :])
     return old
 
 
 def merge_value(old: Any, new: Any) -> Any:
-    if isinstance(old, CommentedMap) and isinstance(new, dict):
+    if isinstance(old, Map) and isinstance(new, dict):
         return merge_map(old, new)
-    if isinstance(old, CommentedSeq) and isinstance(new, list):
+    if isinstance(old, Seq) and isinstance(new, list):
         return merge_seq(old, new)
     if not nodes.is_collection(old) and _same_scalar(old, new):
         return old

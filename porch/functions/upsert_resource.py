@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import copy
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.functions import nodes, objects
 from porch.functions.failures import fail
 from porch.krm import resourcelist
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map
 
 TARGET_PATH = "config.kubernetes.io/target-path"
 _FUNCTION_ANNOTATIONS = ("config.kubernetes.io/function", "config.k8s.io/function")
@@ -28,11 +27,11 @@ _POSITION = (
 )
 
 
-def _is_function_config(item: CommentedMap) -> bool:
+def _is_function_config(item: Map) -> bool:
     return any(objects.annotation(item, key) for key in _FUNCTION_ANNOTATIONS)
 
 
-def _same(wanted: CommentedMap, item: CommentedMap) -> bool:
+def _same(wanted: Map, item: Map) -> bool:
     target = objects.annotation(wanted, TARGET_PATH)
     return (
         objects.group(wanted) == objects.group(item)
@@ -43,13 +42,13 @@ def _same(wanted: CommentedMap, item: CommentedMap) -> bool:
     )
 
 
-def _annotations(node: CommentedMap) -> CommentedMap:
+def _annotations(node: Map) -> Map:
     return nodes.ensure_map(node, "metadata", "annotations")
 
 
-def _clean(node: CommentedMap) -> None:
+def _clean(node: Map) -> None:
     notes = nodes.get_path(node, "metadata", "annotations")
-    if not isinstance(notes, CommentedMap):
+    if not isinstance(notes, Map):
         return
     for key in (*_FUNCTION_ANNOTATIONS, TARGET_PATH):
         notes.pop(key, None)
@@ -57,7 +56,7 @@ def _clean(node: CommentedMap) -> None:
         del node["metadata"]["annotations"]
 
 
-def _replacement(wanted: CommentedMap, matched: CommentedMap) -> CommentedMap:
+def _replacement(wanted: Map, matched: Map) -> Map:
     node = copy.deepcopy(wanted)
     old = resourcelist.annotations_of(matched)
     _clean(node)
@@ -67,11 +66,11 @@ def _replacement(wanted: CommentedMap, matched: CommentedMap) -> CommentedMap:
     return node
 
 
-def _addition(wanted: CommentedMap) -> CommentedMap:
+def _addition(wanted: Map) -> Map:
     node = copy.deepcopy(wanted)
     target = objects.annotation(wanted, TARGET_PATH)
     notes = nodes.get_path(node, "metadata", "annotations")
-    if isinstance(notes, CommentedMap):
+    if isinstance(notes, Map):
         for key in _POSITION:
             notes.pop(key, None)
     _clean(node)
@@ -81,7 +80,7 @@ def _addition(wanted: CommentedMap) -> CommentedMap:
     return node
 
 
-def _upsert(items: list[CommentedMap], wanted: CommentedMap) -> list[CommentedMap]:
+def _upsert(items: list[Map], wanted: Map) -> list[Map]:
     found = False
     out = []
     for item in items:
@@ -99,7 +98,7 @@ def run(rl: ResourceList) -> ResourceList:
         raise fail("failed to upsert resource: functionConfig must be a resource or a List")
     wanted = (config.get("items") or []) if objects.kind(config) == "List" else [config]
     for resource in wanted:
-        if isinstance(resource, CommentedMap):
+        if isinstance(resource, Map):
             rl.items = _upsert(rl.items, resource)
     return rl
 

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.scalarstring import SingleQuotedScalarString
-
 from porch.krm import yamlio
+from porch.krm.yamlview import Map, SingleQuoted
 
 PATH = "internal.config.kubernetes.io/path"
 INDEX = "internal.config.kubernetes.io/index"
@@ -48,9 +46,27 @@ def annotations_of(item: Any) -> dict[str, str]:
 
 
 def _notes(item: Any) -> dict[Any, Any] | None:
+    if type(item) is Map:  # the usual shape, checked without isinstance
+        meta = dict.get(item, "metadata")
+        if type(meta) is Map:
+            notes = dict.get(meta, "annotations")
+            if type(notes) is Map:
+                return notes
     meta = item.get("metadata") if isinstance(item, dict) else None
     notes = meta.get("annotations") if isinstance(meta, dict) else None
     return notes if isinstance(notes, dict) else None
+
+
+def notes_of(item: Any) -> dict[Any, Any] | None:
+    """The annotations mapping itself (None when there is none), for callers that read
+    several keys of one resource."""
+    return _notes(item)
+
+
+def text_of(notes: dict[Any, Any], key: str) -> str:
+    """``get`` on a mapping from ``notes_of``."""
+    value = notes.get(key)
+    return "" if value is None else str(value)
 
 
 def get(item: Any, key: str) -> str:
@@ -63,15 +79,15 @@ def get(item: Any, key: str) -> str:
     return "" if value is None else str(value)
 
 
-def set_value(item: CommentedMap, key: str, value: str) -> None:
+def set_value(item: Map, key: str, value: str) -> None:
     """Set one annotation the way kyaml does: single-quoted, appended when new."""
     meta = item.get("metadata")
     if not isinstance(meta, dict):
-        meta = item["metadata"] = CommentedMap()
+        meta = item["metadata"] = Map()
     notes = meta.get("annotations")
     if not isinstance(notes, dict):
-        notes = meta["annotations"] = CommentedMap()
-    notes[key] = SingleQuotedScalarString(value)
+        notes = meta["annotations"] = Map()
+    notes[key] = SingleQuoted(value)
 
 
 def clear(item: Any, key: str) -> None:
@@ -96,18 +112,29 @@ def clear_empty(item: Any) -> None:
 
 
 def clear_all(item: Any, keys: tuple[str, ...] | list[str]) -> None:
-    for key in keys:
-        clear(item, key)
+    """``clear`` of every key, with one lookup of the annotations (same result)."""
+    meta = item.get("metadata") if isinstance(item, dict) else None
+    if not keys or not isinstance(meta, dict):
+        return
+    notes = meta.get("annotations")
+    if isinstance(notes, dict):
+        for key in keys:
+            if key in notes:
+                del notes[key]
+    clear_empty(item)
 
 
-def copy_legacy(item: CommentedMap) -> None:
+def copy_legacy(item: Map) -> None:
     """Fill whichever of each internal/legacy pair is missing from the other (kyaml)."""
-    notes = annotations_of(item)
-    for new, legacy in PAIRS:
-        if notes.get(new) and not notes.get(legacy):
-            set_value(item, legacy, notes[new])
-        elif not notes.get(new) and notes.get(legacy):
-            set_value(item, new, notes[legacy])
+    notes = _notes(item)
+    if notes is None:
+        return
+    for new, legacy in PAIRS:  # set_value writes into this same mapping
+        now_new, now_legacy = text_of(notes, new), text_of(notes, legacy)
+        if now_new and not now_legacy:
+            set_value(item, legacy, now_new)
+        elif not now_new and now_legacy:
+            set_value(item, new, now_legacy)
 
 
 def path_of(item: Any) -> str:
@@ -118,18 +145,18 @@ def index_of(item: Any) -> str:
     return get(item, INDEX) or get(item, LEGACY_INDEX)
 
 
-def set_path(item: CommentedMap, path: str) -> None:
+def set_path(item: Map, path: str) -> None:
     set_value(item, PATH, path)
     set_value(item, LEGACY_PATH, path)
 
 
-def set_index(item: CommentedMap, index: int | str) -> None:
+def set_index(item: Map, index: int | str) -> None:
     set_value(item, INDEX, str(index))
     set_value(item, LEGACY_INDEX, str(index))
 
 
 def add_reader_annotations(
-    item: CommentedMap, *, path: str, index: int, seqindent: str, package_path: str = ""
+    item: Map, *, path: str, index: int, seqindent: str, package_path: str = ""
 ) -> None:
     """What kyaml's package reader records, in its (sorted) order."""
     meta = item.get("metadata")
@@ -145,8 +172,12 @@ def add_reader_annotations(
     }
     if package_path:
         values[PACKAGE_PATH] = package_path
-    for key in sorted(values):
-        set_value(item, key, values[key])
+    ordered = sorted(values)
+    set_value(item, ordered[0], values[ordered[0]])  # makes the annotations mapping
+    notes = _notes(item)
+    assert notes is not None
+    for key in ordered[1:]:
+        notes[key] = SingleQuoted(values[key])
 
 
 def default_path(item: Any, *, directory: str = "") -> str:
@@ -182,8 +213,10 @@ __all__ = [
     "default_path",
     "get",
     "index_of",
+    "notes_of",
     "path_of",
     "set_index",
     "set_path",
     "set_value",
+    "text_of",
 ]

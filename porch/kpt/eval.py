@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.errors import FunctionError, Invalid, PorchError
 from porch.kpt import bookkeeping, fnconfig, fnresults, fnrun, images, reading, selectors, writing
 from porch.kpt.console import Console
 from porch.kpt.evaluators import Evaluator, FunctionFailed, split_exec
 from porch.kpt.fnrun import Record
 from porch.kpt.kptfile import Selector
+from porch.krm.yamlview import Map
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class Options:
 
 @dataclass
 class Outcome:
-    items: list[CommentedMap] = field(default_factory=list)
+    items: list[Map] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
     results_file: Path | None = None
     written: list[str] = field(default_factory=list)
@@ -67,7 +66,7 @@ def function_name(options: Options) -> str:
     )
 
 
-def function_config(options: Options) -> CommentedMap:
+def function_config(options: Options) -> Map:
     if options.fn_config is not None:
         if not options.fn_config.exists():
             raise Invalid(f"missing function config file: {options.fn_config}")
@@ -75,17 +74,17 @@ def function_config(options: Options) -> CommentedMap:
     return fnconfig.from_arguments(list(options.arguments))
 
 
-def read_directory(directory: Path) -> list[CommentedMap]:
+def read_directory(directory: Path) -> list[Map]:
     return reading.read_package(directory, options=reading.Options(include_subpackages=True))
 
 
-def _read_resolved(directory: Path) -> tuple[Path, list[CommentedMap]]:
+def _read_resolved(directory: Path) -> tuple[Path, list[Map]]:
     root = directory.resolve()
     return root, read_directory(root)
 
 
 async def run_items(
-    items: list[CommentedMap],
+    items: list[Map],
     *,
     evaluator: Evaluator,
     options: Options,
@@ -109,13 +108,13 @@ async def run_items(
 
 
 def _set_aside(
-    items: list[CommentedMap], fn_config: Path | None, root: Path | None
-) -> tuple[list[CommentedMap], list[CommentedMap]]:
+    items: list[Map], fn_config: Path | None, root: Path | None
+) -> tuple[list[Map], list[Map]]:
     if fn_config is None or root is None:
         return items, []
     target = os.path.abspath(fn_config)
-    keep: list[CommentedMap] = []
-    held: list[CommentedMap] = []
+    keep: list[Map] = []
+    held: list[Map] = []
     for item in items:
         path = bookkeeping.path_of(item)
         (held if path and os.path.join(root, path) == target else keep).append(item)
@@ -123,14 +122,14 @@ def _set_aside(
 
 
 async def _run(
-    items: list[CommentedMap],
-    config: CommentedMap,
+    items: list[Map],
+    config: Map,
     *,
     evaluator: Evaluator,
     options: Options,
     console: Console,
     outcome: Outcome,
-) -> list[CommentedMap]:
+) -> list[Map]:
     scoped = not options.selector.is_empty() or not options.exclusion.is_empty()
     chosen = _select(items, options) if scoped else items
     name = function_name(options)
@@ -157,7 +156,7 @@ async def _run(
     return output
 
 
-def _select(items: list[CommentedMap], options: Options) -> list[CommentedMap]:
+def _select(items: list[Map], options: Options) -> list[Map]:
     selectors.stamp(items)
     return selectors.select(items, selectors=[options.selector], exclusions=[options.exclusion])
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.errors import Invalid
 from porch.kpt import fnrun
 from porch.kpt.kptfile import ValidationError, config_path_problem
-from porch.krm import yamlio
+from porch.krm import yamlio, yamlview
+from porch.krm.yamlview import Map
 
 
 class ConfigError(Invalid):
@@ -29,22 +28,22 @@ class ConfigError(Invalid):
         self.image = image
 
 
-def from_config_map(data: dict[str, str]) -> CommentedMap:
+def from_config_map(data: dict[str, str]) -> Map:
     """kpt's ``function-input`` ConfigMap for a pipeline ``configMap`` (flow-style data)."""
-    config: CommentedMap = yamlio.load(
+    config: Map = yamlio.load(
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: function-input\n"
     )
-    values = CommentedMap((k, str(data[k])) for k in sorted(data))
-    values.fa.set_flow_style()
+    values = Map((k, str(data[k])) for k in sorted(data))
+    yamlview.set_flow(values, flow=True)
     config["data"] = values
     return config
 
 
-def from_arguments(arguments: list[str]) -> CommentedMap:
+def from_arguments(arguments: list[str]) -> Map:
     """``kpt fn eval ... -- k=v``: a ConfigMap (or the kind named by a first bare word)."""
     kind = "ConfigMap"
-    data = CommentedMap()
-    data.fa.set_flow_style()
+    data = Map()
+    yamlview.set_flow(data, flow=True)
     for number, argument in enumerate(arguments):
         key, sep, value = argument.partition("=")
         if number == 0 and not sep:
@@ -53,15 +52,15 @@ def from_arguments(arguments: list[str]) -> CommentedMap:
         if not sep:
             raise Invalid("args must have keys and values separated by =")
         data[key] = value
-    config = CommentedMap()
-    config["metadata"] = CommentedMap(name="function-input")
+    config = Map()
+    config["metadata"] = Map(name="function-input")
     config["data"] = data
     config["kind"] = kind
     config["apiVersion"] = "v1"
     return config
 
 
-def read_config(path: Path, *, shown: str) -> CommentedMap:
+def read_config(path: Path, *, shown: str) -> Map:
     """A config file that must hold exactly one KRM object (``shown`` names it in errors)."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -78,7 +77,7 @@ def read_config(path: Path, *, shown: str) -> CommentedMap:
         raise Invalid(
             f'functionConfig "{shown}" must not contain more than one config, got {len(docs)}'
         )
-    if not docs or not isinstance(docs[0].node, CommentedMap):
+    if not docs or not isinstance(docs[0].node, Map):
         node = docs[0].node if docs else None
         raise Invalid(_not_a_mapping(node))
     problem = fnrun.krm_problem(docs[0].node)
@@ -92,9 +91,7 @@ def _not_a_mapping(node: object) -> str:
     return f"wrong node kind: expected MappingNode but got {kind}: node contents:\n{node}\n"
 
 
-def validated_config_path(
-    package: Path, config_path: str, *, field: str, image: str = ""
-) -> CommentedMap:
+def validated_config_path(package: Path, config_path: str, *, field: str, image: str = "") -> Map:
     """kpt's ``configPath`` checks at package load time; ``ConfigError`` on failure."""
     problem = config_path_problem(config_path)
     if not problem:

@@ -15,12 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
-
 from porch.kpt.fnrun import Record
 from porch.kpt.kptfileschema import scalar_text
 from porch.krm import yamlio
+from porch.krm.yamlview import Literal, Map, Seq
 
 API_VERSION = "kpt.dev/v1"
 KIND = "FunctionResultList"
@@ -101,15 +99,15 @@ def normalize_all(results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [normalize(r) for r in results]
 
 
-def result_list(records: Sequence[Record], *, exit_code: int) -> CommentedMap:
-    doc = CommentedMap()
+def result_list(records: Sequence[Record], *, exit_code: int) -> Map:
+    doc = Map()
     doc["apiVersion"] = API_VERSION
     doc["kind"] = KIND
-    doc["metadata"] = CommentedMap(name="fnresults")
+    doc["metadata"] = Map(name="fnresults")
     doc["exitCode"] = exit_code
-    items = CommentedSeq()
+    items = Seq()
     for record in records:
-        item = CommentedMap()
+        item = Map()
         if record.image:
             item["image"] = record.image
         if record.exec:
@@ -126,7 +124,7 @@ def result_list(records: Sequence[Record], *, exit_code: int) -> CommentedMap:
 
 
 def _multiline(text: str) -> str:
-    return LiteralScalarString(text) if "\n" in text else text
+    return Literal(text) if "\n" in text else text
 
 
 def save(directory: Path, records: Sequence[Record], *, exit_code: int) -> Path:

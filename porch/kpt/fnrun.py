@@ -17,13 +17,12 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.errors import Invalid
-from porch.kpt import bookkeeping, healing
+from porch.kpt import bookkeeping, gcpause, healing
 from porch.kpt.evaluators import Evaluation, Evaluator, FunctionFailed, Handover
-from porch.krm import yamlio
+from porch.krm import yamlio, yamlview
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map
 
 KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
@@ -70,7 +69,7 @@ def _is_kustomization(item: Any) -> bool:
     )
 
 
-def check_krm(items: list[CommentedMap], *, stage: str = "input") -> None:
+def check_krm(items: list[Map], *, stage: str = "input") -> None:
     for item in items:
         problem = krm_problem(item)
         if problem:
@@ -85,25 +84,27 @@ async def run(
     evaluator: Evaluator,
     image: str,
     exec_args: list[str] | None,
-    items: list[CommentedMap],
-    function_config: CommentedMap | None,
+    items: list[Map],
+    function_config: Map | None,
     package_path: str = "",
-) -> tuple[list[CommentedMap], Record]:
+) -> tuple[list[Map], Record]:
     """Run one function over ``items``; raises ``FunctionFailed`` or ``InvariantError``.
 
     ``items`` are not modified; the returned list holds new nodes.
     """
-    check_krm(items)
-    inputs = [yamlio.copy_node(i) for i in items]
-    for item in inputs:  # what kyaml's node model remembers of the head comment
-        yamlio.drop_head_blank_lines(item)
-    snapshot = _prepare(inputs)
+    with gcpause.paused():
+        check_krm(items)
+        # What the function is given, prepared on outlines: healing reads them afterwards,
+        # and only the deep copies handed to the function may change.
+        inputs = [_outline(i) for i in items]
+        for item in inputs:  # what kyaml's node model remembers of the head comment
+            yamlio.drop_head_blank_lines(item)
+        snapshot = _prepare(inputs)
+        given = _given(inputs, function_config)
     record = Record(image=image, exec=" ".join(exec_args or []) if not image else "")
     try:
         output = await evaluator.evaluate(
-            image=image or None,
-            exec_args=exec_args,
-            resource_list=_given(inputs, function_config),
+            image=image or None, exec_args=exec_args, resource_list=given
         )
     except FunctionFailed as failure:
         record.exit_code, record.stderr = failure.exit_code, failure.stderr
@@ -111,11 +112,12 @@ async def run(
         raise
     record.stderr = output.stderr if isinstance(output, Evaluation) else ""
     record.results = [dict(r) for r in output.results]
-    produced = _after(list(output.items), inputs, snapshot, package_path=package_path)
+    with gcpause.paused():
+        produced = _after(list(output.items), inputs, snapshot, package_path=package_path)
     return produced, record
 
 
-def _given(inputs: list[CommentedMap], config: CommentedMap | None) -> ResourceList:
+def _given(inputs: list[Map], config: Map | None) -> ResourceList:
     """What the function receives: copies it may change at will, handed over for good."""
     given = [yamlio.copy_node(i) for i in inputs]
     return Handover(
@@ -123,29 +125,51 @@ def _given(inputs: list[CommentedMap], config: CommentedMap | None) -> ResourceL
     )
 
 
-def _prepare(items: list[CommentedMap]) -> dict[str, dict[str, str]]:
+def _outline(item: Map) -> Map:
+    """``item`` with fresh copies of the maps ``_prepare`` and the head comment edit touch
+    (root, ``metadata``, ``annotations``); everything below them is shared with ``item``."""
+    if type(item) is not Map:
+        return yamlio.copy_node(item)  # type: ignore[no-any-return]
+    outline = yamlview.shallow_copy(item)
+    meta = outline.get("metadata")
+    if type(meta) is Map:
+        meta = outline["metadata"] = yamlview.shallow_copy(meta)
+        notes = meta.get("annotations")
+        if type(notes) is Map:
+            meta["annotations"] = yamlview.shallow_copy(notes)
+    return outline
+
+
+def _prepare(items: list[Map]) -> dict[str, dict[str, str]]:
     """Number the resources and make both annotation spellings agree (kio.Pipeline)."""
     snapshot = {}
     for number, item in enumerate(items):
         bookkeeping.set_value(item, bookkeeping.MIGRATION_ID, str(number))
+        notes = bookkeeping.notes_of(item) or {}
         snapshot[str(number)] = {
-            k: v for k, v in bookkeeping.annotations_of(item).items() if _is_bookkeeping(k)
+            k: bookkeeping.text_of(notes, k) for k in _BOOKKEEPING if k in notes
         }
         bookkeeping.copy_legacy(item)
-        _check_mismatch(bookkeeping.annotations_of(item))
+        _check_item(item)
     for number, item in enumerate(items, start=1):
         bookkeeping.set_value(item, bookkeeping.ID, str(number))
         bookkeeping.set_value(item, bookkeeping.LEGACY_ID, str(number))
     return snapshot
 
 
-def _is_bookkeeping(key: str) -> bool:
-    return any(key in pair for pair in bookkeeping.PAIRS)
+_IDS = (bookkeeping.ID, bookkeeping.LEGACY_ID)
+_BOOKKEEPING = tuple(key for pair in bookkeeping.PAIRS for key in pair)
 
 
-def _check_mismatch(notes: dict[str, str]) -> None:
+def _check_item(item: Map) -> None:
+    """Both spellings of path, index and id, where present, must agree."""
+    notes = bookkeeping.notes_of(item)
+    if notes is None:
+        return
     for (new, legacy), what in zip(bookkeeping.PAIRS, ("path", "index", "id"), strict=True):
-        if notes.get(new) and notes.get(legacy) and notes[new] != notes[legacy]:
+        now_new = bookkeeping.text_of(notes, new)
+        now_legacy = bookkeeping.text_of(notes, legacy)
+        if now_new and now_legacy and now_new != now_legacy:
             raise InvariantError(
                 f"resource input to function has mismatched legacy and internal {what} annotations"
             )
@@ -153,11 +177,11 @@ def _check_mismatch(notes: dict[str, str]) -> None:
 
 def _after(
     output: list[Any],
-    inputs: list[CommentedMap],
+    inputs: list[Map],
     snapshot: dict[str, dict[str, str]],
     *,
     package_path: str,
-) -> list[CommentedMap]:
+) -> list[Map]:
     """kyaml's post-processing of a function's output, then kpt's invariants."""
     result = _paired(output, inputs)
     for item in result:
@@ -174,12 +198,12 @@ def _after(
     return result
 
 
-def _paired(output: list[Any], inputs: list[CommentedMap]) -> list[CommentedMap]:
+def _paired(output: list[Any], inputs: list[Map]) -> list[Map]:
     """Outputs healed from the input with the same id; the ids removed."""
     by_id = {bookkeeping.get(i, bookkeeping.ID): i for i in inputs}
-    result: list[CommentedMap] = []
+    result: list[Map] = []
     for item in output:
-        if not isinstance(item, CommentedMap):
+        if not isinstance(item, Map):
             raise InvariantError(
                 "output resource list must contain only KRM resources: "
                 ": resource must have `apiVersion`, `kind`, and `name`"
@@ -187,13 +211,12 @@ def _paired(output: list[Any], inputs: list[CommentedMap]) -> list[CommentedMap]
         rid = bookkeeping.get(item, bookkeeping.ID) or bookkeeping.get(item, bookkeeping.LEGACY_ID)
         if rid in by_id:
             _heal(by_id[rid], item)
-        bookkeeping.clear(item, bookkeeping.ID)
-        bookkeeping.clear(item, bookkeeping.LEGACY_ID)
+        bookkeeping.clear_all(item, _IDS)
         result.append(item)
     return result
 
 
-def _heal(source: CommentedMap, item: CommentedMap) -> None:
+def _heal(source: Map, item: Map) -> None:
     healing.heal(source, item)
     # go-yaml re-attaches a file's head comment to the list item once a function has
     # printed it, so kpt shows it before the ``-`` from then on.
@@ -201,21 +224,20 @@ def _heal(source: CommentedMap, item: CommentedMap) -> None:
         yamlio.set_mark(item, yamlio.HEAD_OUTSIDE)
 
 
-def _reconcile(items: list[CommentedMap], snapshot: dict[str, dict[str, str]]) -> None:
+def _reconcile(items: list[Map], snapshot: dict[str, dict[str, str]]) -> None:
     """Copy a path/index the function changed in one spelling to the other (kyaml)."""
     use_internal, use_legacy = _formats(snapshot)
     for item in items:
         original = snapshot.get(bookkeeping.get(item, bookkeeping.MIGRATION_ID))
         if original is not None:
             _sync_changed(item, original)
-        notes = bookkeeping.annotations_of(item)
         if not use_internal:
             bookkeeping.clear_all(item, [bookkeeping.ID, bookkeeping.PATH, bookkeeping.INDEX])
         if not use_legacy:
             bookkeeping.clear_all(
                 item, [bookkeeping.LEGACY_ID, bookkeeping.LEGACY_PATH, bookkeeping.LEGACY_INDEX]
             )
-        _check_mismatch(bookkeeping.annotations_of(item) if notes else {})
+        _check_item(item)
         bookkeeping.clear(item, bookkeeping.MIGRATION_ID)
 
 
@@ -241,13 +263,12 @@ def _formats(snapshot: dict[str, dict[str, str]]) -> tuple[bool, bool]:
     return bool(internal), bool(legacy)  # no bookkeeping at all: keep none (kyaml)
 
 
-def _sync_changed(item: CommentedMap, original: dict[str, str]) -> None:
-    notes = bookkeeping.annotations_of(item)
+def _sync_changed(item: Map, original: dict[str, str]) -> None:
     for new, legacy in bookkeeping.PAIRS[:2]:
         before = original.get(new) or original.get(legacy, "")
         if not before:
             continue
-        now_new, now_legacy = notes.get(new, ""), notes.get(legacy, "")
+        now_new, now_legacy = bookkeeping.get(item, new), bookkeeping.get(item, legacy)
         if before != now_new and before != now_legacy and now_new != now_legacy:
             raise InvariantError(
                 "resource input to function has mismatched legacy and internal "
@@ -259,7 +280,7 @@ def _sync_changed(item: CommentedMap, original: dict[str, str]) -> None:
             bookkeeping.set_value(item, new, now_legacy)
 
 
-def check_paths(items: list[CommentedMap]) -> None:
+def check_paths(items: list[Map]) -> None:
     """No resource outside its package; no two at the same path and index (per package)."""
     seen: set[tuple[str, str, str]] = set()
     for item in items:

@@ -18,7 +18,7 @@ from typing import Any
 
 from porch.errors import Cause, Invalid, NotFound
 from porch.kpt import kptfileschema as schema
-from porch.krm import yamlio
+from porch.krm import ruamelio, yamlio
 
 API_VERSION = "kpt.dev/v1"
 KIND = "Kptfile"
@@ -217,8 +217,11 @@ class Kptfile:
 
 def parse(text: str, *, source: str) -> Kptfile:
     """Decode a Kptfile strictly; ``KptfileError`` names ``source``, the line and the field."""
+    quick = _parse_well_formed(text)
+    if quick is not None:
+        return quick
     try:
-        node = yamlio.new_yaml().load(text)
+        node = ruamelio.new_yaml().load(text)
     except Exception as exc:  # ruamel raises many unrelated types for bad input
         raise _syntax_error(exc, source) from exc
     if not isinstance(node, dict):
@@ -238,8 +241,25 @@ def parse(text: str, *, source: str) -> Kptfile:
     return _build(result)
 
 
+def _parse_well_formed(text: str) -> Kptfile | None:
+    """A Kptfile without syntax or schema problems, read by the fast YAML layer; None for
+    anything else, which the ruamel reader then decodes again for its line numbers."""
+    try:
+        node = yamlio.load(text)
+    except Invalid:
+        return None
+    if not isinstance(node, dict):
+        return None
+    api_version, kind = str(node.get("apiVersion") or ""), str(node.get("kind") or "")
+    if api_version != API_VERSION or kind != KIND:
+        return None
+    decoder = schema.Decoder()
+    result = decoder.decode(node, schema.KPTFILE)
+    return None if decoder.problems else _build(result)
+
+
 def _syntax_error(exc: Exception, source: str) -> KptfileError:
-    line, problem = yamlio.error_position(exc)
+    line, problem = ruamelio.error_position(exc)
     return _error(source, f"yaml: line {line}: {problem}", [])
 
 

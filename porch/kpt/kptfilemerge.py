@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from porch.kpt import pkg_kptfilestruct as struct
 from porch.kpt.pkg_walk import StockVisitor, Walker
-from porch.kpt.pkg_yamlnode import MAP, SEQ, Node, mapping
+from porch.krm.yamlnode import MAP, SEQ, Node, mapping
 
 SYNTHETIC_PREFIX = "_kpt-merge_"
 _MERGED_TOP = ("info", "pipeline", "inventory", "status")

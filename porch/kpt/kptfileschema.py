@@ -15,7 +15,7 @@ from typing import Any
 
 from ruamel.yaml.scalarbool import ScalarBoolean
 
-from porch.krm import yamlio
+from porch.krm import ruamelio, yamlview
 
 STR = "string"
 INT = "int"
@@ -213,11 +213,16 @@ def _tag(value: Any) -> str:
     return "!!str"
 
 
+_PLAIN_SCALARS = (bool, int, float, yamlview.RawInt, yamlview.RawFloat)
+
+
 def scalar_text(value: Any) -> str:
     """A scalar as its YAML text (go-yaml keeps the source spelling when decoding a string)."""
     if isinstance(value, str):
         return str(value)
-    text = yamlio.dump(value)
+    if type(value) in _PLAIN_SCALARS:  # read by porch.krm.yamlio (spellings kept)
+        return yamlview.new_scalar(value).value
+    text = ruamelio.dump(value)
     return text.removesuffix("\n").removesuffix("\n...").strip()
 
 

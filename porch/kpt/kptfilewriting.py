@@ -13,9 +13,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import LiteralScalarString
-
 from porch.kpt.kptfile import (
     RENDERED,
     Condition,
@@ -33,6 +30,7 @@ from porch.kpt.kptfile import (
     Upstream,
 )
 from porch.krm import yamlio
+from porch.krm.yamlview import Literal, Map, Seq
 
 
 def with_render_status(
@@ -48,7 +46,7 @@ def to_yaml(kf: Kptfile) -> str:
     return yamlio.dump(to_node(kf), compact_sequences=False)
 
 
-def to_node(kf: Kptfile) -> CommentedMap:
+def to_node(kf: Kptfile) -> Map:
     out = _map(
         ("apiVersion", kf.api_version),
         ("kind", kf.kind),
@@ -60,12 +58,12 @@ def to_node(kf: Kptfile) -> CommentedMap:
         ("inventory", _inventory_node(kf.inventory)),
         ("status", _status_node(kf.status)),
     )
-    return out if out is not None else CommentedMap()
+    return out if out is not None else Map()
 
 
-def _map(*pairs: tuple[str, Any]) -> CommentedMap | None:
+def _map(*pairs: tuple[str, Any]) -> Map | None:
     """A mapping of the non-empty values, like Go's ``omitempty``."""
-    node = CommentedMap()
+    node = Map()
     for key, value in pairs:
         if value is None or value == "" or (isinstance(value, list | dict) and not value):
             continue
@@ -74,21 +72,21 @@ def _map(*pairs: tuple[str, Any]) -> CommentedMap | None:
 
 
 def _scalar(value: str) -> str:
-    return LiteralScalarString(value) if "\n" in value else value
+    return Literal(value) if "\n" in value else value
 
 
-def _sorted(values: dict[str, str]) -> CommentedMap | None:
+def _sorted(values: dict[str, str]) -> Map | None:
     if not values:
         return None
-    return CommentedMap((k, _scalar(values[k])) for k in sorted(values))
+    return Map((k, _scalar(values[k])) for k in sorted(values))
 
 
-def _seq(values: list[Any]) -> CommentedSeq | None:
+def _seq(values: list[Any]) -> Seq | None:
     kept = [v for v in values if v is not None]
-    return CommentedSeq(kept) if kept else None
+    return Seq(kept) if kept else None
 
 
-def _metadata(meta: Metadata) -> CommentedMap | None:
+def _metadata(meta: Metadata) -> Map | None:
     return _map(
         ("name", meta.name),
         ("namespace", meta.namespace),
@@ -97,14 +95,14 @@ def _metadata(meta: Metadata) -> CommentedMap | None:
     )
 
 
-def _upstream_node(up: Upstream | None) -> CommentedMap | None:
+def _upstream_node(up: Upstream | None) -> Map | None:
     if up is None:
         return None
     git = None if up.git is None else _map(*_pairs(up.git, ("repo", "directory", "ref")))
     return _map(("type", up.type), ("git", git), ("updateStrategy", up.update_strategy))
 
 
-def _locator_node(lock: Locator | None) -> CommentedMap | None:
+def _locator_node(lock: Locator | None) -> Map | None:
     if lock is None:
         return None
     git = (
@@ -126,7 +124,7 @@ def _pairs(obj: Any, names: tuple[str, ...]) -> list[tuple[str, Any]]:
     return [(name, getattr(obj, name)) for name in names]
 
 
-def _info_node(info: PackageInfo | None) -> CommentedMap | None:
+def _info_node(info: PackageInfo | None) -> Map | None:
     if info is None:
         return None
     gates = [_map(("conditionType", g.condition_type)) for g in info.readiness_gates]
@@ -142,7 +140,7 @@ def _info_node(info: PackageInfo | None) -> CommentedMap | None:
     )
 
 
-def _pipeline_node(pipeline: Pipeline | None) -> CommentedMap | None:
+def _pipeline_node(pipeline: Pipeline | None) -> Map | None:
     if pipeline is None:
         return None
     return _map(
@@ -151,7 +149,7 @@ def _pipeline_node(pipeline: Pipeline | None) -> CommentedMap | None:
     )
 
 
-def function_node(fn: Function) -> CommentedMap:
+def function_node(fn: Function) -> Map:
     node = _map(
         ("image", fn.image),
         ("exec", fn.exec),
@@ -162,10 +160,10 @@ def function_node(fn: Function) -> CommentedMap:
         ("selectors", _seq([_selector_node(s) for s in fn.selectors])),
         ("exclude", _seq([_selector_node(s) for s in fn.exclude])),
     )
-    return node if node is not None else CommentedMap()
+    return node if node is not None else Map()
 
 
-def _selector_node(sel: Selector) -> CommentedMap | None:
+def _selector_node(sel: Selector) -> Map | None:
     return _map(
         ("apiVersion", sel.api_version),
         ("kind", sel.kind),
@@ -176,7 +174,7 @@ def _selector_node(sel: Selector) -> CommentedMap | None:
     )
 
 
-def _inventory_node(inv: Inventory | None) -> CommentedMap | None:
+def _inventory_node(inv: Inventory | None) -> Map | None:
     if inv is None:
         return None
     return _map(
@@ -188,7 +186,7 @@ def _inventory_node(inv: Inventory | None) -> CommentedMap | None:
     )
 
 
-def _status_node(status: Status | None) -> CommentedMap | None:
+def _status_node(status: Status | None) -> Map | None:
     if status is None:
         return None
     conditions = [
@@ -206,7 +204,7 @@ def _status_node(status: Status | None) -> CommentedMap | None:
     return _map(("conditions", _seq(conditions)), ("renderStatus", render_node))
 
 
-def step_node(step: StepResult) -> CommentedMap:
+def step_node(step: StepResult) -> Map:
     node = _map(
         ("name", step.name),
         ("image", step.image),

@@ -19,12 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from porch.errors import Invalid
-from porch.kpt import pkg_mergecomment, pkg_resources, pkg_schema, pkg_yamlemit
+from porch.kpt import pkg_mergecomment, pkg_resources, pkg_schema
 from porch.kpt.pkg_resources import Files, Resource
 from porch.kpt.pkg_schema import Registry
 from porch.kpt.pkg_walk import KptVisitor, Walker
-from porch.kpt.pkg_yamlnode import Node, scalar
-from porch.kpt.pkg_yamlparse import Document
+from porch.krm import yamlemit
+from porch.krm.yamlnode import Node, scalar
+from porch.krm.yamlparse import Document
 
 Identity = tuple[str, str, str, str, str]  # group, kind, namespace, name, path
 
@@ -156,7 +157,7 @@ def _printed(node: Node) -> str:
         for name in _STRIPPED_FOR_EQUALITY:
             annotations.remove(name)
     pkg_resources.clear_empty_annotations(copy)
-    return pkg_yamlemit.emit(copy)
+    return yamlemit.emit(copy)
 
 
 def merge_node(

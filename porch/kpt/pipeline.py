@@ -18,8 +18,6 @@ import time
 from dataclasses import dataclass, field
 from typing import NoReturn
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.errors import PorchError
 from porch.kpt import bookkeeping, console, fnconfig, fnresults, fnrun, images, selectors
 from porch.kpt.errchain import Chain, wrap
@@ -27,6 +25,7 @@ from porch.kpt.evaluators import EXEC_NOT_ALLOWED, Evaluator, FunctionFailed, sp
 from porch.kpt.kptfile import Function, StepResult, ValidationError
 from porch.kpt.packages import Package
 from porch.krm import yamlio
+from porch.krm.yamlview import Map
 
 ALREADY_HANDLED = "already handled error"
 
@@ -34,7 +33,7 @@ ALREADY_HANDLED = "already handled error"
 class Abort(Exception):
     """The render stops. ``chain`` is kpt's error text; ``cli`` what the console shows."""
 
-    def __init__(self, chain: Chain | str, *, cli: str, partial: list[CommentedMap] | None = None):
+    def __init__(self, chain: Chain | str, *, cli: str, partial: list[Map] | None = None):
         super().__init__(chain.text() if isinstance(chain, Chain) else chain)
         self.chain = chain
         self.cli = cli
@@ -56,9 +55,7 @@ class Context:
     failed_function: bool = False
 
 
-async def run_pipeline(
-    ctx: Context, package: Package, items: list[CommentedMap]
-) -> list[CommentedMap]:
+async def run_pipeline(ctx: Context, package: Package, items: list[Map]) -> list[Map]:
     """Run ``package``'s pipeline over ``items``; ``Abort`` on the first failure."""
     ctx.console.package(package.display)
     pipeline = package.pipeline
@@ -75,7 +72,7 @@ async def run_pipeline(
     return output
 
 
-def _validate_config_paths(package: Package, items: list[CommentedMap]) -> None:
+def _validate_config_paths(package: Package, items: list[Map]) -> None:
     """kpt's ``ValidatePipeline``: each ``configPath`` names one of this package's files."""
     own = {
         _clean(bookkeeping.path_of(i))
@@ -104,7 +101,7 @@ def _clean(path: str) -> str:
     return posixpath.normpath(path) if path else path
 
 
-async def _mutate(ctx: Context, package: Package, items: list[CommentedMap]) -> list[CommentedMap]:
+async def _mutate(ctx: Context, package: Package, items: list[Map]) -> list[Map]:
     functions = package.pipeline.mutators
     resolved = [_prepare(ctx, package, fn, kind="mutator") for fn in functions]
     current = items
@@ -128,7 +125,7 @@ async def _mutate(ctx: Context, package: Package, items: list[CommentedMap]) -> 
     return current
 
 
-async def _validate(ctx: Context, package: Package, items: list[CommentedMap]) -> None:
+async def _validate(ctx: Context, package: Package, items: list[Map]) -> None:
     for fn in package.pipeline.validators:
         chosen = selectors.select(items, selectors=fn.selectors, exclusions=fn.exclude)
         image = _prepare(ctx, package, fn, kind="validator")
@@ -153,7 +150,7 @@ def _prepare(ctx: Context, package: Package, fn: Function, *, kind: str) -> str:
     return images.resolve(fn.image, tag=fn.tag, prefix=ctx.image_prefix) if fn.image else ""
 
 
-def _config(package: Package, fn: Function, items: list[CommentedMap]) -> CommentedMap | None:
+def _config(package: Package, fn: Function, items: list[Map]) -> Map | None:
     if fn.config_map:
         return fnconfig.from_config_map(fn.config_map)
     if not fn.config_path:
@@ -170,11 +167,11 @@ async def _step(
     package: Package,
     fn: Function,
     image: str,
-    items: list[CommentedMap],
-    config: CommentedMap | None,
+    items: list[Map],
+    config: Map | None,
     *,
     steps: list[StepResult],
-) -> list[CommentedMap]:
+) -> list[Map]:
     name = image or fn.exec
     count = len(items) if (fn.selectors or fn.exclude) else None
     ctx.console.running(name, count=count, package=package.display)

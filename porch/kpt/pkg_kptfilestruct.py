@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from porch.errors import Invalid
-from porch.kpt import pkg_yamlemit, pkg_yamlparse
-from porch.kpt.pkg_yamlnode import (
+from porch.krm import yamlemit, yamlparse
+from porch.krm.yamlnode import (
     DOUBLE,
     LITERAL,
     MAP,
@@ -141,7 +141,7 @@ def go_string(value: str) -> Node:
 
 def parse(text: str, *, source: str = "Kptfile") -> Node:
     """The Kptfile at ``source``, checked like kpt reads it, as a normalized tree."""
-    doc = pkg_yamlparse.parse(text, source=source)
+    doc = yamlparse.parse(text, source=source)
     if doc is None or doc.root.kind != MAP:
         raise Invalid(f"{source}: a Kptfile must be a YAML mapping")
     check_version(doc.root, source=source)
@@ -224,7 +224,7 @@ def _slice(value: Node, item_type: str, source: str) -> Node | None:
 
 def dump(kptfile: Node | None) -> str:
     """A Kptfile printed as kpt writes it (wide sequences)."""
-    return pkg_yamlemit.emit(kptfile if kptfile is not None else mapping(), seq_indent="wide")
+    return yamlemit.emit(kptfile if kptfile is not None else mapping(), seq_indent="wide")
 
 
 def new(name: str) -> Node:

@@ -11,7 +11,7 @@ resources in memory; no I/O.
 from __future__ import annotations
 
 from porch.kpt.pkg_resources import Resource
-from porch.kpt.pkg_yamlnode import MAP, SINGLE, Node, mapping, scalar
+from porch.krm.yamlnode import MAP, SINGLE, Node, mapping, scalar
 
 MERGE_COMMENT_PREFIX = "kpt-merge:"
 UPSTREAM_IDENTIFIER = "internal.kpt.dev/upstream-identifier"

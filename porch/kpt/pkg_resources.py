@@ -16,9 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from porch.errors import Invalid
-from porch.kpt import krmignore, pkg_yamlemit, pkg_yamlparse
-from porch.kpt.pkg_yamlnode import MAP, SEQ, Node
-from porch.kpt.pkg_yamlparse import Document
+from porch.kpt import krmignore
+from porch.krm import yamlemit, yamlparse
+from porch.krm.yamlnode import MAP, SEQ, Node
+from porch.krm.yamlparse import Document
 
 KPTFILE = "Kptfile"
 KRM_PATTERNS = ("*.yaml", "*.yml")
@@ -34,7 +35,7 @@ class Resource:
     doc: Document
     path: str
     index: int
-    seq_indent: str = pkg_yamlemit.COMPACT
+    seq_indent: str = yamlemit.COMPACT
 
     @property
     def node(self) -> Node:
@@ -61,10 +62,10 @@ def derive_seq_indent(text: str) -> str:
             continue
         key_indent = len(key_line) - len(key_line.lstrip(" "))
         if len(before) == key_indent:
-            return pkg_yamlemit.COMPACT
+            return yamlemit.COMPACT
         if len(before) - key_indent == 2:
-            return pkg_yamlemit.WIDE
-    return pkg_yamlemit.COMPACT
+            return yamlemit.WIDE
+    return yamlemit.COMPACT
 
 
 def _key_line_before(lines: list[str], number: int) -> str:
@@ -78,8 +79,8 @@ def _key_line_before(lines: list[str], number: int) -> str:
 def parse_file(path: str, text: str) -> list[Resource]:
     """The resources of one file, numbered like kyaml (empty documents skipped)."""
     resources: list[Resource] = []
-    for part in pkg_yamlparse.split_documents(text, source=path):
-        doc = pkg_yamlparse.parse(part, source=path)
+    for part in yamlparse.split_documents(text, source=path):
+        doc = yamlparse.parse(part, source=path)
         if doc is None or doc.root.tag == "!!null":
             continue
         if doc.root.kind not in (MAP, SEQ):
@@ -93,7 +94,7 @@ def format_file(resources: Iterable[Resource]) -> str:
     ordered = sorted(resources, key=lambda r: r.index)
     for resource in ordered:
         clear_empty_annotations(resource.node)
-    return pkg_yamlemit.emit_all([(r.doc, r.seq_indent) for r in ordered])
+    return yamlemit.emit_all([(r.doc, r.seq_indent) for r in ordered])
 
 
 def clear_empty_annotations(node: Node) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from porch.errors import Invalid
 from porch.kpt import pkg_openapi_data
-from porch.kpt.pkg_yamlnode import MAP, SCALAR, SEQ, Node
+from porch.krm.yamlnode import MAP, SCALAR, SEQ, Node
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from porch.errors import Invalid
 from porch.kpt import kptfilemerge, merge3, pkg_diff, pkg_tree
 from porch.kpt import pkg_kptfilestruct as struct
 from porch.kpt.pkg_resources import is_yaml_name
-from porch.kpt.pkg_yamlnode import Node
+from porch.krm.yamlnode import Node
 
 Files = Mapping[str, bytes]
 KPTFILE = pkg_tree.KPTFILE

@@ -12,7 +12,7 @@ import posixpath
 from collections.abc import Mapping
 
 from porch.kpt import pkg_kptfilestruct as struct
-from porch.kpt.pkg_yamlnode import Node
+from porch.krm.yamlnode import Node
 
 KPTFILE = "Kptfile"
 Files = Mapping[str, bytes]

@@ -18,7 +18,7 @@ from typing import Protocol
 from porch.errors import Invalid
 from porch.kpt import pkg_schema
 from porch.kpt.pkg_schema import Registry, Schema
-from porch.kpt.pkg_yamlnode import (
+from porch.krm.yamlnode import (
     DOUBLE,
     MAP,
     SCALAR,

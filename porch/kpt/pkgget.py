@@ -21,7 +21,7 @@ from porch.errors import Invalid, PorchError
 from porch.kpt import kptfilemerge, pkg_files, pkg_mergecomment, pkg_resources, pkg_tree
 from porch.kpt import pkg_kptfilestruct as struct
 from porch.kpt.pkg_git import Fetched, RepoCache
-from porch.kpt.pkg_yamlnode import Node, mapping, scalar
+from porch.krm.yamlnode import Node, mapping, scalar
 
 STRATEGIES = ("resource-merge", "fast-forward", "force-delete-replace", "copy-merge")
 PACKAGE_CONTEXT = "package-context.yaml"

@@ -23,7 +23,7 @@ from porch.errors import Invalid
 from porch.kpt import pkg_diff, pkg_files, pkg_strategies, pkg_tree, pkgget
 from porch.kpt import pkg_kptfilestruct as struct
 from porch.kpt.pkg_git import Fetched, RepoCache
-from porch.kpt.pkg_yamlnode import Node
+from porch.krm.yamlnode import Node
 
 Files = dict[str, bytes]
 

@@ -18,12 +18,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.errors import Invalid
 from porch.kpt import bookkeeping, krmignore
 from porch.kpt.kptfile import FILE_NAME
 from porch.krm import yamlio
+from porch.krm.yamlview import Map
 
 MATCH = (FILE_NAME, "*.yaml", "*.yml", "*.json")
 
@@ -52,11 +51,11 @@ def is_package(directory: Path) -> bool:
     return (directory / FILE_NAME).is_file()
 
 
-def read_package(root: Path, *, options: Options | None = None) -> list[CommentedMap]:
+def read_package(root: Path, *, options: Options | None = None) -> list[Map]:
     """Every resource under ``root`` with reader annotations (paths relative to ``root``)."""
     options = options or Options()
     root = root.resolve()
-    items: list[CommentedMap] = []
+    items: list[Map] = []
     _walk(root, root, root, options, items)
     return items
 
@@ -94,7 +93,7 @@ def _walk(
     package: Path,
     directory: Path,
     options: Options,
-    items: list[CommentedMap],
+    items: list[Map],
 ) -> None:
     """Depth-first in lexical order, like Go's ``filepath.Walk`` (links are not followed)."""
     matcher = _matcher(package)
@@ -114,27 +113,41 @@ def _walk(
         if any(fnmatch.fnmatchcase(entry.name, pattern) for pattern in MATCH):
             items.extend(
                 read_file(
-                    root, path, package_path=options.package_path, originals=options.originals
+                    root,
+                    path,
+                    package_path=options.package_path,
+                    originals=options.originals,
+                    resolved=True,
                 )
             )
 
 
 def read_file(
-    root: Path, path: Path, *, package_path: str = "", originals: Originals | None = None
-) -> list[CommentedMap]:
-    """The resources of one file, annotated with their path relative to ``root``."""
+    root: Path,
+    path: Path,
+    *,
+    package_path: str = "",
+    originals: Originals | None = None,
+    resolved: bool = False,
+) -> list[Map]:
+    """The resources of one file, annotated with their path relative to ``root``.
+
+    ``resolved``: ``path``'s directory holds no symbolic link (the walk resolved the root
+    and does not follow links), so only a linked file needs resolving."""
     rel = path.relative_to(root).as_posix()
-    if path.is_symlink():
+    linked = path.is_symlink()
+    if linked:
         target = path.resolve()
         if not target.is_relative_to(root):
             raise Invalid(f"{rel}: symbolic link points outside the package ({target})")
     text = path.read_text(encoding="utf-8")
     docs = yamlio.parse_documents(text, source=rel)
     if originals is not None:
-        originals[path.resolve()] = Original(text, yamlio.fingerprint([d.node for d in docs]))
+        key = path if resolved and not linked else path.resolve()
+        originals[key] = Original(text, yamlio.fingerprint([d.node for d in docs]))
     items = []
     for index, doc in enumerate(docs):
-        if not isinstance(doc.node, CommentedMap):
+        if not isinstance(doc.node, Map):
             raise Invalid(
                 f"{rel}:{doc.line + 1}: input resource list must contain only KRM resources: "
                 f"{rel}: resource must have `apiVersion`, `kind`, and `name`"

@@ -21,12 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.errors import FunctionError, PorchError
 from porch.kpt import (
     bookkeeping,
     fnresults,
+    gcpause,
     images,
     kptfile,
     kptfilewriting,
@@ -41,6 +40,7 @@ from porch.kpt.evaluators import Evaluator
 from porch.kpt.fnconfig import ConfigError
 from porch.kpt.fnrun import Record
 from porch.kpt.packages import Package
+from porch.krm.yamlview import Map
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Options:
 class Outcome:
     """What a render produced: final resources (paths relative to the root) and records."""
 
-    items: list[CommentedMap] = field(default_factory=list)
+    items: list[Map] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
     executed: int = 0
     packages: int = 0
@@ -91,7 +91,7 @@ async def render(
     )
     run = _Hydration(root, ctx)
     failure: pipeline.Abort | None = None
-    items: list[CommentedMap] | None
+    items: list[Map] | None
     try:
         if root.kptfile.annotation_is_true(kptfile.BFS_RENDERING):
             items = await run.breadth_first()
@@ -105,7 +105,7 @@ async def render(
 def _finish(
     run: _Hydration,
     options: Options,
-    items: list[CommentedMap] | None,
+    items: list[Map] | None,
     failure: pipeline.Abort | None,
 ) -> Outcome:
     ctx, root = run.ctx, run.root
@@ -119,9 +119,10 @@ def _finish(
         deletes = (
             run.input_files - {bookkeeping.path_of(i) for i in final} if failure is None else set()
         )
-        outcome.written = writing.write(
-            final, root=root.path, deletes=deletes, originals=run.originals
-        )
+        with gcpause.paused():
+            outcome.written = writing.write(
+                final, root=root.path, deletes=deletes, originals=run.originals
+            )
         ctx.console.summary(
             executed=ctx.executed, packages=len(run.seen), failed=failure is not None
         )
@@ -185,13 +186,17 @@ def _set_status(run: _Hydration, error: str | None) -> None:
     )
 
 
-def _relative_to_root(root: Package, items: list[CommentedMap]) -> list[CommentedMap]:
+def _relative_to_root(root: Package, items: list[Map]) -> list[Map]:
     """Paths relative to the root package; the package-path annotation removed."""
+    prefixes: dict[str, str] = {}  # owner -> its path from the root (few owners, many items)
     for item in items:
         owner = bookkeeping.get(item, bookkeeping.PACKAGE_PATH)
-        rel = os.path.relpath(owner, root.path) if owner else "."
+        prefix = prefixes.get(owner)
+        if prefix is None:
+            rel = os.path.relpath(owner, root.path) if owner else "."
+            prefix = prefixes[owner] = Path(rel).as_posix()
         path = bookkeeping.path_of(item)
-        joined = posixpath.normpath(f"{Path(rel).as_posix()}/{posixpath.normpath(path)}")
+        joined = posixpath.normpath(f"{prefix}/{posixpath.normpath(path)}")
         bookkeeping.set_path(item, joined)
         bookkeeping.clear(item, bookkeeping.PACKAGE_PATH)
     return items
@@ -205,17 +210,20 @@ class _Hydration:
         self.ctx = ctx
         self.seen: set[Path] = set()
         self.input_files: set[str] = set()
-        self.root_resources: list[CommentedMap] | None = None
+        self.root_resources: list[Map] | None = None
         self.save = root.kptfile.annotation_is_true(kptfile.SAVE_ON_RENDER_FAILURE)
-        self._loaded: dict[Path, list[CommentedMap]] = {}
+        self._loaded: dict[Path, list[Map]] = {}
         self.originals: reading.Originals = {}  # every file read, so writing can skip re-parsing
 
-    def read(self, package: Package) -> list[CommentedMap]:
+    def read(self, package: Package) -> list[Map]:
         try:
-            items = reading.read_package(
-                package.path,
-                options=reading.Options(package_path=str(package.path), originals=self.originals),
-            )
+            with gcpause.paused():
+                items = reading.read_package(
+                    package.path,
+                    options=reading.Options(
+                        package_path=str(package.path), originals=self.originals
+                    ),
+                )
         except PorchError as exc:
             inner = wrap("pkg.readResources", str(package.path), exc.message)
             raise pipeline.Abort(
@@ -254,7 +262,7 @@ class _Hydration:
                 ) from exc
         return found
 
-    async def depth_first(self, package: Package) -> list[CommentedMap]:
+    async def depth_first(self, package: Package) -> list[Map]:
         self.seen.add(package.path)
         own = self.read(package)
         items = list(own)
@@ -277,7 +285,7 @@ class _Hydration:
                 chain, cli=abort.cli, partial=partial if self.save else None
             ) from abort
 
-    async def breadth_first(self) -> list[CommentedMap]:
+    async def breadth_first(self) -> list[Map]:
         order, tree = self._discover()
         resources = {p.path: self._loaded[p.path] for p in order}
         for package in order:
@@ -324,24 +332,22 @@ def _unwrap_render(chain: Chain | str) -> Chain | str:
 
 
 def _descendants(
-    package: Package, tree: dict[Path, list[Package]], resources: dict[Path, list[CommentedMap]]
-) -> list[CommentedMap]:
-    out: list[CommentedMap] = []
+    package: Package, tree: dict[Path, list[Package]], resources: dict[Path, list[Map]]
+) -> list[Map]:
+    out: list[Map] = []
     for child in tree.get(package.path, []):
         out.extend(resources[child.path])
         out.extend(_descendants(child, tree, resources))
     return out
 
 
-def _redistribute(
-    package: Package, order: list[Package], resources: dict[Path, list[CommentedMap]]
-) -> None:
+def _redistribute(package: Package, order: list[Package], resources: dict[Path, list[Map]]) -> None:
     """After a BFS step, give each resource back to the package it belongs to."""
-    groups: dict[str, list[CommentedMap]] = {}
+    groups: dict[str, list[Map]] = {}
     for item in resources[package.path]:
         owner = bookkeeping.get(item, bookkeeping.PACKAGE_PATH) or str(package.path)
         groups.setdefault(owner, []).append(item)
-    remaining: list[CommentedMap] = []
+    remaining: list[Map] = []
     for target in order:
         group = groups.get(str(target.path))
         if group is None:

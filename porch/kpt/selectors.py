@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.kpt import bookkeeping
 from porch.kpt.kptfile import Selector
+from porch.krm.yamlview import Map
 
 
 def _meta(item: Any) -> dict[str, Any]:
@@ -32,7 +31,7 @@ def _pairs(value: Any) -> dict[str, str]:
     return {str(k): "" if v is None else str(v) for k, v in value.items()}
 
 
-def matches(item: CommentedMap, selector: Selector) -> bool:
+def matches(item: Map, selector: Selector) -> bool:
     meta = _meta(item)
     checks = (
         (selector.name, meta.get("name")),
@@ -49,8 +48,8 @@ def matches(item: CommentedMap, selector: Selector) -> bool:
 
 
 def select(
-    items: list[CommentedMap], *, selectors: Sequence[Selector], exclusions: Sequence[Selector]
-) -> list[CommentedMap]:
+    items: list[Map], *, selectors: Sequence[Selector], exclusions: Sequence[Selector]
+) -> list[Map]:
     chosen = (
         list(items)
         if not selectors
@@ -60,19 +59,17 @@ def select(
     return [item for item in chosen if not any(matches(item, e) for e in active)]
 
 
-def stamp(items: list[CommentedMap]) -> None:
+def stamp(items: list[Map]) -> None:
     for number, item in enumerate(items):
         bookkeeping.set_value(item, bookkeeping.RESOURCE_ID, str(number))
 
 
-def unstamp(items: list[CommentedMap]) -> None:
+def unstamp(items: list[Map]) -> None:
     for item in items:
         bookkeeping.clear(item, bookkeeping.RESOURCE_ID)
 
 
-def merge_back(
-    output: list[CommentedMap], selected: list[CommentedMap], items: list[CommentedMap]
-) -> list[CommentedMap]:
+def merge_back(output: list[Map], selected: list[Map], items: list[Map]) -> list[Map]:
     """Full list after a step that ran on ``selected`` and produced ``output``."""
     by_id = {bookkeeping.get(o, bookkeeping.RESOURCE_ID): o for o in reversed(output)}
     chosen = {bookkeeping.get(s, bookkeeping.RESOURCE_ID) for s in selected}

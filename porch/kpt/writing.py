@@ -22,11 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.errors import Cause, Invalid
 from porch.kpt import bookkeeping, reading
-from porch.krm import yamlio
+from porch.krm import yamlio, yamlview
+from porch.krm.yamlview import Map
 
 # Stripped from every resource written to a file.
 FILE_ANNOTATIONS = (
@@ -51,7 +50,7 @@ class Plan:
     documents: dict[str, list[Any]] = field(default_factory=dict)
 
 
-def default_paths_and_indexes(items: list[CommentedMap]) -> None:
+def default_paths_and_indexes(items: list[Map]) -> None:
     """kyaml's ``DefaultPathAndIndexAnnotation``: give every resource a path and an index."""
     counts: dict[str, int] = {}
     for item in items:
@@ -87,8 +86,8 @@ def check_path(path: str, *, root: str = ".") -> str:
     return clean
 
 
-def group_by_file(items: list[CommentedMap], *, root: str = ".") -> dict[str, list[CommentedMap]]:
-    files: dict[str, list[CommentedMap]] = {}
+def group_by_file(items: list[Map], *, root: str = ".") -> dict[str, list[Map]]:
+    files: dict[str, list[Map]] = {}
     for item in items:
         files.setdefault(check_path(bookkeeping.path_of(item), root=root), []).append(item)
     for group in files.values():
@@ -96,19 +95,17 @@ def group_by_file(items: list[CommentedMap], *, root: str = ".") -> dict[str, li
     return files
 
 
-def _index_key(item: CommentedMap) -> tuple[int, int]:
+def _index_key(item: Map) -> tuple[int, int]:
     index = bookkeeping.index_of(item)
     return (0, 0) if not index.lstrip("-").isdigit() else (1, int(index))
 
 
-def render_file(
-    path: str, items: list[CommentedMap], *, strip: tuple[str, ...] = FILE_ANNOTATIONS
-) -> str:
+def render_file(path: str, items: list[Map], *, strip: tuple[str, ...] = FILE_ANNOTATIONS) -> str:
     """The text of one file holding ``items`` (already sorted)."""
     return _render(path, items, strip)[0]
 
 
-def _render(path: str, items: list[CommentedMap], strip: tuple[str, ...]) -> tuple[str, list[Any]]:
+def _render(path: str, items: list[Map], strip: tuple[str, ...]) -> tuple[str, list[Any]]:
     """The text of one file and the stripped documents it was dumped from."""
     styles = [bookkeeping.get(item, bookkeeping.SEQINDENT) for item in items]
     cleaned = [_stripped(item, strip) for item in items]
@@ -121,13 +118,26 @@ def _render(path: str, items: list[CommentedMap], strip: tuple[str, ...]) -> tup
     return text, cleaned
 
 
-def _stripped(item: CommentedMap, keys: tuple[str, ...]) -> Any:
-    copy = yamlio.copy_node(item)
+def _stripped(item: Map, keys: tuple[str, ...]) -> Any:
+    """``item`` without the annotations ``keys``; only the maps on the way to them are
+    copied (nothing else is changed, and the result is only read)."""
+    copy = yamlview.shallow_copy(item)
+    meta = copy.get("metadata")
+    if type(meta) is Map:
+        meta = copy["metadata"] = yamlview.shallow_copy(meta)
+        notes = meta.get("annotations")
+        if type(notes) is Map:
+            notes = meta["annotations"] = yamlview.shallow_copy(notes)
+            for key in keys:  # what ``clear_all`` does, with the lookups done once
+                if key in notes:
+                    del notes[key]
+            bookkeeping.clear_empty(copy)
+            return copy
     bookkeeping.clear_all(copy, keys)
     return copy
 
 
-def plan(items: list[CommentedMap], *, root: Path, deletes: set[str] | None = None) -> Plan:
+def plan(items: list[Map], *, root: Path, deletes: set[str] | None = None) -> Plan:
     """Compute every file's text; raises ``Invalid`` before anything is written."""
     default_paths_and_indexes(items)
     groups = group_by_file(items, root=str(root))
@@ -154,7 +164,7 @@ def apply(plan_: Plan, *, root: Path, originals: reading.Originals | None = None
             root / path,
             text,
             documents=plan_.documents.get(path),
-            original=originals.get((root / path).resolve()) if originals else None,
+            original=_original(root / path, originals),
         )
     ]
     staged: list[tuple[Path, Path]] = []
@@ -176,11 +186,23 @@ def apply(plan_: Plan, *, root: Path, originals: reading.Originals | None = None
     return changed + list(plan_.deletes)
 
 
+def _original(target: Path, originals: reading.Originals | None) -> reading.Original | None:
+    """What the reader recorded for ``target`` (keyed by resolved path; most paths under a
+    resolved root already are, so ``resolve`` and its system calls are the fallback)."""
+    if not originals:
+        return None
+    found = originals.get(target)
+    return found if found is not None else originals.get(target.resolve())
+
+
 def _stage(target: Path, text: str) -> Path:
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         out.write(text)
-    mode = target.stat().st_mode & 0o7777 if target.exists() else 0o644
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o644
     os.chmod(name, mode)
     return Path(name)
 
@@ -225,7 +247,7 @@ def _other_values(
 
 
 def write(
-    items: list[CommentedMap],
+    items: list[Map],
     *,
     root: Path,
     deletes: set[str] | None = None,

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.errors import PorchError
 from porch.kpt import eval as kpt_eval
 from porch.kpt import pkgio, render, savefn, wire, writing
@@ -26,6 +24,7 @@ from porch.kpt.console import Console
 from porch.kpt.evaluators import BuiltinEvaluator, ChainEvaluator, Evaluator, ExecEvaluator, Lookup
 from porch.kpt.fnconfig import ConfigError
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map
 
 STDOUT = "stdout"
 UNWRAP = "unwrap"
@@ -101,9 +100,7 @@ class PorchErrorText(PorchError):
     """A command-line level error (bad flags, existing output directory)."""
 
 
-def write_output(
-    items: list[CommentedMap], *, dest: str, streams: Streams, wrapped_default: bool
-) -> None:
+def write_output(items: list[Map], *, dest: str, streams: Streams, wrapped_default: bool) -> None:
     """Honour ``-o``: ``stdout`` (ResourceList), ``unwrap`` (documents) or a new directory."""
     if dest == STDOUT or (not dest and wrapped_default):
         streams.stdout.write(wire.dump(items))
@@ -117,7 +114,7 @@ def write_output(
         writing.apply(planned, root=target)
 
 
-def unwrapped(items: list[CommentedMap]) -> str:
+def unwrapped(items: list[Map]) -> str:
     """Plain YAML documents with path/index/seqindent annotations removed."""
     reparsed = wire.parse(wire.dump(items)).items
     strip = (*writing.FILE_ANNOTATIONS,)

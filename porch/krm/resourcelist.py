@@ -1,6 +1,7 @@
 """``config.kubernetes.io/v1`` ResourceList: what a KRM function reads and writes.
 
-``items`` are ruamel mapping nodes (comments and key order travel with them);
+``items`` are :class:`~porch.krm.yamlview.Map` values (comments and key order travel
+with them);
 ``results`` are plain dicts shaped like the spec's Result. ``parse`` accepts a
 ResourceList, a ``List`` or plain multi-document YAML, as kyaml does. Pure; no I/O.
 """
@@ -10,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
 from porch.errors import Invalid
 from porch.krm import yamlio
+from porch.krm.yamlview import Map, Seq
 
 API_VERSION = "config.kubernetes.io/v1"
 KIND = "ResourceList"
@@ -40,8 +40,8 @@ Result = dict[str, Any]  # {message, severity?, resourceRef?, field?, file?, tag
 
 @dataclass
 class ResourceList:
-    items: list[CommentedMap]
-    function_config: CommentedMap | None = None
+    items: list[Map]
+    function_config: Map | None = None
     results: list[Result] = field(default_factory=list)
     stderr: str = ""  # what an in-process function "printed"; never serialized
 
@@ -51,7 +51,7 @@ def parse(data: bytes | str, *, source: str = "<stdin>") -> ResourceList:
     docs = yamlio.load_all(text, source=source)
     if len(docs) == 1 and isinstance(docs[0], dict) and docs[0].get("kind") in (KIND, "List"):
         doc = docs[0]
-        items = doc.get("items") or CommentedSeq()
+        items = doc.get("items") or Seq()
         if not isinstance(items, list):
             raise Invalid(f"{source}: items must be a list")
         config = doc.get("functionConfig") if doc.get("kind") == KIND else None
@@ -66,18 +66,18 @@ def parse(data: bytes | str, *, source: str = "<stdin>") -> ResourceList:
     return ResourceList(items=[_object(doc, source) for doc in docs])
 
 
-def _object(item: Any, source: str) -> CommentedMap:
+def _object(item: Any, source: str) -> Map:
     node = yamlio.to_node(item)
-    if not isinstance(node, CommentedMap) or not node.get("apiVersion") or not node.get("kind"):
+    if not isinstance(node, Map) or not node.get("apiVersion") or not node.get("kind"):
         raise Invalid(f"{source}: every item must be a KRM object with apiVersion and kind")
     return node
 
 
 def serialize(rl: ResourceList) -> str:
-    doc = CommentedMap()
+    doc = Map()
     doc["apiVersion"] = API_VERSION
     doc["kind"] = KIND
-    doc["items"] = CommentedSeq(rl.items)
+    doc["items"] = Seq(rl.items)
     if rl.function_config is not None:
         doc["functionConfig"] = rl.function_config
     if rl.results:
@@ -85,16 +85,16 @@ def serialize(rl: ResourceList) -> str:
     return yamlio.dump(doc)
 
 
-def annotations_of(item: CommentedMap) -> dict[str, Any]:
+def annotations_of(item: Map) -> dict[str, Any]:
     meta = item.get("metadata") or {}
     return dict(meta.get("annotations") or {})
 
 
-def set_annotation(item: CommentedMap, key: str, value: str) -> None:
-    meta = item.setdefault("metadata", CommentedMap())
+def set_annotation(item: Map, key: str, value: str) -> None:
+    meta = item.setdefault("metadata", Map())
     notes = meta.get("annotations")
     if notes is None:
-        notes = meta["annotations"] = CommentedMap()
+        notes = meta["annotations"] = Map()
     notes[key] = value
 
 

@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml.comments import CommentedMap
-
 from porch.functions import registry
 from porch.functions.failures import FunctionFailed
 from porch.krm import resourcelist, yamlio
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map
 
 BOOKKEEPING = resourcelist.BOOKKEEPING
 STEP_ID = "internal.config.kubernetes.io/kpt-resource-id"
@@ -38,7 +37,7 @@ class Skip(Exception):
 @dataclass
 class Step:
     image: str
-    config: CommentedMap | None = None
+    config: Map | None = None
     config_path: str = ""
     selectors: list[dict[str, Any]] = field(default_factory=list)
     exclude: list[dict[str, Any]] = field(default_factory=list)
@@ -93,7 +92,7 @@ def _documents(text: str) -> list[str]:
     return [d for d in re.split(r"^---[^\n]*\n", text, flags=re.MULTILINE) if d.strip()]
 
 
-def read_package(package: Path) -> list[CommentedMap]:
+def read_package(package: Path) -> list[Map]:
     items = []
     for path in package_files(package):
         rel = path.relative_to(package).as_posix()
@@ -115,17 +114,17 @@ def read_package(package: Path) -> list[CommentedMap]:
 # -- writing ----------------------------------------------------------------------------
 
 
-def _annotation(item: CommentedMap, key: str) -> str:
+def _annotation(item: Map, key: str) -> str:
     return str(resourcelist.annotations_of(item).get(key) or "")
 
 
-def _default_path(item: CommentedMap) -> str:
+def _default_path(item: Map) -> str:
     meta = item.get("metadata") or {}
     name = f"{str(item.get('kind', '')).lower()}_{meta.get('name', '')}.yaml"
     return f"{meta['namespace']}/{name}" if meta.get("namespace") else name
 
 
-def _strip(item: CommentedMap) -> str:
+def _strip(item: Map) -> str:
     """Remove the bookkeeping annotations; returns the item's seqindent style."""
     style = _annotation(item, resourcelist.SEQINDENT) or "compact"
     notes = (item.get("metadata") or {}).get("annotations")
@@ -137,8 +136,8 @@ def _strip(item: CommentedMap) -> str:
     return style
 
 
-def write_package(package: Path, items: list[CommentedMap], inputs: set[str]) -> None:
-    files: dict[str, list[tuple[int, CommentedMap]]] = {}
+def write_package(package: Path, items: list[Map], inputs: set[str]) -> None:
+    files: dict[str, list[tuple[int, Map]]] = {}
     for item in items:
         path = _annotation(item, resourcelist.INTERNAL_PATH) or _annotation(item, resourcelist.PATH)
         path = posixpath.normpath(path.lstrip("/")) if path else _default_path(item)
@@ -165,7 +164,7 @@ def write_package(package: Path, items: list[CommentedMap], inputs: set[str]) ->
 # -- steps ------------------------------------------------------------------------------
 
 
-def config_map(data: dict[str, str]) -> CommentedMap:
+def config_map(data: dict[str, str]) -> Map:
     node = yamlio.load("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: function-input\n")
     node["data"] = yamlio.to_node({str(k): str(v) for k, v in data.items()})
     return node
@@ -187,7 +186,7 @@ def pipeline_steps(package: Path) -> list[Step]:
     return steps
 
 
-def _matches(selector: dict[str, Any], item: CommentedMap) -> bool:
+def _matches(selector: dict[str, Any], item: Map) -> bool:
     meta = item.get("metadata") or {}
     checks = {
         "apiVersion": item.get("apiVersion"),
@@ -198,12 +197,12 @@ def _matches(selector: dict[str, Any], item: CommentedMap) -> bool:
     return all(not want or checks.get(key) == want for key, want in selector.items())
 
 
-def _select(step: Step, items: list[CommentedMap]) -> list[CommentedMap]:
+def _select(step: Step, items: list[Map]) -> list[Map]:
     chosen = [i for i in items if not step.selectors or any(_matches(s, i) for s in step.selectors)]
     return [i for i in chosen if not any(_matches(e, i) for e in step.exclude if e)]
 
 
-def _config_for(step: Step, items: list[CommentedMap]) -> CommentedMap | None:
+def _config_for(step: Step, items: list[Map]) -> Map | None:
     if not step.config_path:
         return step.config
     for item in items:
@@ -215,7 +214,7 @@ def _config_for(step: Step, items: list[CommentedMap]) -> CommentedMap | None:
     raise Skip(f"configPath {step.config_path} not found")
 
 
-def run_step(step: Step, items: list[CommentedMap]) -> tuple[list[CommentedMap], dict[str, Any]]:
+def run_step(step: Step, items: list[Map]) -> tuple[list[Map], dict[str, Any]]:
     function = registry.lookup(step.image)
     if function is None:
         raise Skip(f"no builtin function for {step.image}")
@@ -236,9 +235,7 @@ def run_step(step: Step, items: list[CommentedMap]) -> tuple[list[CommentedMap],
     return _unstamp(_merge(items, selected, output.items)), record
 
 
-def _merge(
-    items: list[CommentedMap], selected: list[CommentedMap], output: list[CommentedMap]
-) -> list[CommentedMap]:
+def _merge(items: list[Map], selected: list[Map], output: list[Map]) -> list[Map]:
     by_id = {_annotation(o, STEP_ID): o for o in output if _annotation(o, STEP_ID)}
     chosen = {id(i) for i in selected}
     merged = []
@@ -252,7 +249,7 @@ def _merge(
     return merged
 
 
-def _unstamp(items: list[CommentedMap]) -> list[CommentedMap]:
+def _unstamp(items: list[Map]) -> list[Map]:
     for item in items:
         notes = (item.get("metadata") or {}).get("annotations")
         if isinstance(notes, dict):
@@ -260,7 +257,7 @@ def _unstamp(items: list[CommentedMap]) -> list[CommentedMap]:
     return items
 
 
-def run_steps(steps: list[Step], items: list[CommentedMap]) -> tuple[list[CommentedMap], Outcome]:
+def run_steps(steps: list[Step], items: list[Map]) -> tuple[list[Map], Outcome]:
     records = []
     for step in steps:
         items, record = run_step(step, items)

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from porch.kpt import merge3, pkg_resources, pkg_yamlparse
+from porch.kpt import merge3, pkg_resources
 from porch.kpt.pkg_resources import Resource
 from porch.kpt.pkg_schema import Registry
-from porch.kpt.pkg_yamlnode import Node
+from porch.krm import yamlparse
+from porch.krm.yamlnode import Node
 from tests import vectors
 
 VECTORS = vectors.ROOT / "kpt" / "merge3"
@@ -72,7 +73,7 @@ def summary(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 def _package(path: Path) -> dict[str, bytes]:
-    doc = pkg_yamlparse.parse(path.read_text(), source=str(path))
+    doc = yamlparse.parse(path.read_text(), source=str(path))
     assert doc is not None
     resources = doc.root.lookup("spec", "resources")
     assert resources is not None

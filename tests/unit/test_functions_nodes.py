@@ -34,7 +34,8 @@ def test_set_line_comment_keeps_the_comments_after_it() -> None:
     nodes.set_line_comment(doc["a"], "k", "new")
     nodes.set_line_comment(doc, "b", "# fresh")
     assert nodes.line_comment(doc, "c") == "# flow"
-    assert yamlio.dump(doc) == "a:\n  k: v # new\n\n# about b\nb: 1 # fresh\nc: [x] # flow\n"
+    # go-yaml keeps no blank line before a head comment (kyaml's writer drops it too)
+    assert yamlio.dump(doc) == "a:\n  k: v # new\n# about b\nb: 1 # fresh\nc: [x] # flow\n"
 
 
 def test_walk_uses_go_style_paths() -> None:

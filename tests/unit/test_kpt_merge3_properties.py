@@ -12,8 +12,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from porch.kpt import merge3, pkg_yamlparse
-from porch.kpt.pkg_yamlnode import MAP, SEQ, Node
+from porch.kpt import merge3
+from porch.krm import yamlparse
+from porch.krm.yamlnode import MAP, SEQ, Node
 
 KEYS = st.sampled_from(["a", "b", "c", "d", "e"])
 VALUES = st.sampled_from(["x", "y", "z", "1", "on"])
@@ -47,7 +48,7 @@ def edited(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
 
 
 def node(doc: dict[str, Any]) -> Node:
-    parsed = pkg_yamlparse.parse(yaml.safe_dump(doc, sort_keys=False))
+    parsed = yamlparse.parse(yaml.safe_dump(doc, sort_keys=False))
     assert parsed is not None
     return parsed.root
 

@@ -7,7 +7,7 @@ import pytest
 from porch.errors import Invalid
 from porch.kpt import kptfilemerge
 from porch.kpt import pkg_kptfilestruct as struct
-from porch.kpt.pkg_yamlnode import Node
+from porch.krm.yamlnode import Node
 
 HEAD = "apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: pkg\n"
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from porch.errors import Invalid
-from porch.kpt import pkg_resources, pkg_yamlparse
-from porch.kpt.pkg_yamlnode import BOOL, FLOAT, INT, NULL, STR, TIMESTAMP, resolve
+from porch.kpt import pkg_resources
+from porch.krm import yamlparse
+from porch.krm.yamlnode import BOOL, FLOAT, INT, NULL, STR, TIMESTAMP, resolve
 
 
 def rewrite(text: str) -> str:
@@ -107,7 +108,7 @@ def test_invalid_yaml_names_the_file_and_line() -> None:
 
 def test_a_document_separator_with_content_is_rejected() -> None:
     with pytest.raises(Invalid, match="invalid document separator"):
-        pkg_yamlparse.split_documents("a: 1\n--- b\nc: 2\n")
+        yamlparse.split_documents("a: 1\n--- b\nc: 2\n")
 
 
 @pytest.mark.parametrize(

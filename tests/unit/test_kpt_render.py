@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 import yaml
-from ruamel.yaml.comments import CommentedMap
 
 from porch.errors import Invalid
 from porch.kpt import bookkeeping, console, images, kptfile, render
 from porch.kpt.evaluators import BuiltinEvaluator
 from porch.krm import yamlio
 from porch.krm.resourcelist import ResourceList
+from porch.krm.yamlview import Map
 
 CALLS: list[tuple[str, list[str]]] = []
 
@@ -36,7 +36,7 @@ def recorder(rl: ResourceList) -> ResourceList:
 
 def labeller(rl: ResourceList) -> ResourceList:
     for item in rl.items:
-        item["metadata"].setdefault("labels", CommentedMap())["team"] = _who(rl) or "x"
+        item["metadata"].setdefault("labels", Map())["team"] = _who(rl) or "x"
     return ResourceList(items=rl.items, results=[{"message": "labelled", "severity": "info"}])
 
 

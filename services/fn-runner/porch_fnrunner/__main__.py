@@ -88,6 +88,12 @@ def _server_flags(parser: argparse.ArgumentParser, env: EnvLookup) -> None:
         help="how long in-flight calls may finish after SIGTERM",
     )
     add(
+        "--metrics-listen",
+        default=env("METRICS_LISTEN", ""),
+        metavar="HOST:PORT",
+        help="serve Prometheus /metrics here (plain HTTP); empty: off",
+    )
+    add(
         "--log-level",
         default=env("LOG_LEVEL", defaults.log_level),
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
@@ -199,6 +205,7 @@ def parse_settings(argv: Sequence[str] | None, environ: Mapping[str, str]) -> Se
             pod_port=args.pod_port,
             pod_ready_timeout=args.pod_ready_timeout,
             function_entrypoint=tuple(shlex.split(args.function_entrypoint)),
+            metrics_listen=args.metrics_listen,
         )
     except PorchError as err:
         problems = "; ".join(f"{c.field}: {c.message}" for c in err.causes) or err.message

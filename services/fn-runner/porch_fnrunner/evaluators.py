@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from porch.fnclient import EvaluationResult
+from porch_fnrunner import metrics
 
 
 class Evaluator(Protocol):
@@ -39,9 +40,10 @@ class ChainEvaluator:
 
     async def evaluate(self, *, image: str, resource_list: bytes) -> EvaluationResult | None:
         for evaluator in self._evaluators:
-            result = await evaluator.evaluate(image=image, resource_list=resource_list)
+            result = await metrics.evaluate(evaluator, image=image, resource_list=resource_list)
             if result is not None:
                 return result
+        metrics.unclaimed()
         return None
 
 

@@ -106,7 +106,9 @@ class _Api:
         return list(found.get("items") or [])
 
     async def create_pod(self, body: dict[str, Any]) -> dict[str, Any]:
-        return await self._call("create pod", "create_namespaced_pod", self._ns, body)
+        return await self._call(
+            "create pod", "create_namespaced_pod", self._ns, body, _headers=_JSON
+        )
 
     async def read_pod(self, name: str) -> dict[str, Any]:
         return await self._call(f"read pod {name}", "read_namespaced_pod", name, self._ns)
@@ -129,11 +131,18 @@ class _Api:
         return await self._call(f"read service {name}", "read_namespaced_service", name, self._ns)
 
     async def create_service(self, body: dict[str, Any]) -> dict[str, Any]:
-        return await self._call("create service", "create_namespaced_service", self._ns, body)
+        return await self._call(
+            "create service", "create_namespaced_service", self._ns, body, _headers=_JSON
+        )
 
     async def delete_service(self, name: str) -> None:
         with contextlib.suppress(Gone):
             await self._call(f"delete service {name}", "delete_namespaced_service", name, self._ns)
+
+
+# kubernetes-client 37 sends no Content-Type on create_* calls (``_content_type`` is only
+# honoured for patches), and kube-apiserver answers a body without one with 415.
+_JSON = {"Content-Type": "application/json"}
 
 
 def _status_message(body: Any) -> str:

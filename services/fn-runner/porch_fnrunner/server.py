@@ -43,6 +43,7 @@ from porch.errors import (
     TooLarge,
 )
 from porch.fnclient.wire import FAILURE_METADATA_KEY, FunctionFailure, encode_failure
+from porch_fnrunner import metrics
 from porch_fnrunner.evaluators import Evaluator
 from porch_fnrunner.limits import CallLimiter, Overloaded
 from porch_fnrunner.pooling import PoolEvaluator
@@ -276,7 +277,9 @@ class FunctionRunnerServer:
 
 async def serve(settings: Settings, *, stop: asyncio.Event) -> None:
     """Run the runner described by ``settings`` until ``stop`` is set, then stop gracefully."""
-    async with FunctionRunnerServer.from_settings(settings):
+    async with FunctionRunnerServer.from_settings(settings) as server:
+        metrics.listen(settings.metrics_listen)
+        metrics.watch_pools(server.pools)
         await stop.wait()
 
 

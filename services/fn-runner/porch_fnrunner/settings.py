@@ -61,6 +61,7 @@ class Settings:
     pod_port: int = 9446
     pod_ready_timeout: float = 120.0
     function_entrypoint: tuple[str, ...] = ("function",)
+    metrics_listen: str = ""  # HOST:PORT of the Prometheus listener; "" = off
 
     def __post_init__(self) -> None:
         causes = [*self._server_problems(), *self._pool_problems()]

@@ -10,6 +10,7 @@ no parsing, no printing.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -44,6 +45,7 @@ _INT = re.compile(r"^[-+]?(0b[01]+|0o[0-7]+|0x[0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$
 _TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?$")
 
 
+@functools.lru_cache(maxsize=8192)  # keys and common values repeat in every resource
 def resolve(value: str) -> str:
     """The tag go-yaml v3 gives a plain scalar (YAML 1.2 core schema plus timestamps)."""
     if value in _NULLS:
@@ -161,6 +163,22 @@ def scalar(value: str, *, style: int = 0, tag: str = "") -> Node:
     return Node(SCALAR, tag=tag, value=value, style=style)
 
 
+def parsed_scalar(tag: str, value: str, style: int) -> Node:
+    """A scalar node with every field known (the parsers' path: no keywords, no resolving;
+    a third of the cost of ``Node(...)``, and a package holds tens of thousands)."""
+    node: Node = _NEW(Node)
+    node.kind = SCALAR
+    node.tag = tag
+    node.value = value
+    node.style = style
+    node.content = []
+    node.head = node.line = node.foot = ""
+    return node
+
+
+_NEW = object.__new__
+
+
 def mapping(pairs: list[tuple[str, Node]] | None = None, *, style: int = 0) -> Node:
     node = Node(MAP, tag=MAPTAG, style=style)
     for key, value in pairs or []:
@@ -216,6 +234,7 @@ __all__ = [
     "is_string",
     "is_tagged_null",
     "mapping",
+    "parsed_scalar",
     "resolve",
     "scalar",
     "sequence",

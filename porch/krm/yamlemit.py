@@ -9,9 +9,11 @@ an entry at its own indentation. Pure; no I/O.
 
 from __future__ import annotations
 
-from porch.kpt import pkg_yamlscalars as scalars
-from porch.kpt.pkg_yamlnode import FLOW, FOLDED, LITERAL, MAP, SCALAR, SEQ, SINGLE, Node
-from porch.kpt.pkg_yamlparse import Document
+import functools
+
+from porch.krm import yamlscalars as scalars
+from porch.krm.yamlnode import FLOW, FOLDED, LITERAL, MAP, SCALAR, SEQ, SINGLE, Node
+from porch.krm.yamlparse import Document
 
 COMPACT = "compact"
 WIDE = "wide"
@@ -21,7 +23,7 @@ def emit(doc: Document | Node, *, seq_indent: str = COMPACT) -> str:
     """One document as text (no leading ``---``)."""
     if isinstance(doc, Node):
         doc = Document(root=doc)
-    writer = _Writer(wide=seq_indent == WIDE)
+    writer = Writer(wide=seq_indent == WIDE)
     writer.document(doc)
     return writer.text()
 
@@ -35,7 +37,9 @@ def _is_block(node: Node) -> bool:
     return node.kind in (MAP, SEQ) and not node.style & FLOW and bool(node.content)
 
 
-class _Writer:
+class Writer:
+    """Lines of one document; the view emitter (``yamlviewemit``) extends it."""
+
     def __init__(self, *, wide: bool) -> None:
         self.wide = wide
         self.lines: list[str] = []
@@ -170,10 +174,7 @@ class _Writer:
     def _key(self, key: Node) -> str:
         if key.kind != SCALAR:
             return self._flow(key)
-        tag, style = scalars.presentation(key)
-        style = scalars.select_style(key.value, style, flow=False, simple_key=True)
-        text = self._scalar_text(key.value, style, 0)
-        return f"{tag} {text}" if tag else text
+        return _key_text(key.value, key.tag, key.style)
 
     def _inline(self, node: Node, indent: int, *, line_comment: str = "") -> None:
         if node.kind != SCALAR:
@@ -182,8 +183,7 @@ class _Writer:
             self._line_comment(line_comment)
             self._finish()
             return
-        tag, style = scalars.presentation(node)
-        style = scalars.select_style(node.value, style, flow=False, simple_key=False)
+        tag, style = _value_style(node.value, node.tag, node.style)
         prefix = f" {tag}" if tag else ""
         if style in (LITERAL, FOLDED):
             self._put(prefix + " " + ("|" if style == LITERAL else ">"))
@@ -195,17 +195,10 @@ class _Writer:
             )
             self.lines.extend(body)
             return
-        text = self._scalar_text(node.value, style, indent)
+        text = _scalar_text(node.value, style, indent)
         self._put(prefix + (" " + text if text else ""))
         self._line_comment(line_comment)
         self._finish()
-
-    def _scalar_text(self, value: str, style: int, indent: int) -> str:
-        if style == SINGLE:
-            return scalars.single_quoted(value, indent)
-        if style == scalars.PLAIN:
-            return value
-        return scalars.double_quoted(value)
 
     def _flow(self, node: Node) -> str:
         if node.kind == MAP:
@@ -215,8 +208,46 @@ class _Writer:
             return "[" + ", ".join(self._flow(item) for item in node.content) + "]"
         tag, style = scalars.presentation(node)
         style = scalars.select_style(node.value, style, flow=True, simple_key=False)
-        text = self._scalar_text(node.value, style, 0)
+        text = _scalar_text(node.value, style, 0)
         return f"{tag} {text}" if tag else text
 
 
-__all__ = ["COMPACT", "WIDE", "emit", "emit_all"]
+# Scalar presentation is a pure function of (value, tag, style): keys and common values
+# repeat in every resource, so their text is worked out once.
+
+
+@functools.lru_cache(maxsize=16384)
+def _key_text(value: str, tag: str, style: int) -> str:
+    shown, requested = scalars.presentation(Node(SCALAR, tag=tag, value=value, style=style))
+    chosen = scalars.select_style(value, requested, flow=False, simple_key=True)
+    text = _scalar_text(value, chosen, 0)
+    return f"{shown} {text}" if shown else text
+
+
+@functools.lru_cache(maxsize=16384)
+def _value_style(value: str, tag: str, style: int) -> tuple[str, int]:
+    shown, requested = scalars.presentation(Node(SCALAR, tag=tag, value=value, style=style))
+    return shown, scalars.select_style(value, requested, flow=False, simple_key=False)
+
+
+@functools.lru_cache(maxsize=16384)
+def inline_suffix(value: str, tag: str, style: int, indent: int) -> str | None:
+    """What ``Writer._inline`` puts after ``key:`` or ``-`` for a scalar at ``indent``
+    (None for block scalars, which take more lines)."""
+    shown, chosen = _value_style(value, tag, style)
+    if chosen in (LITERAL, FOLDED):
+        return None
+    prefix = f" {shown}" if shown else ""
+    text = _scalar_text(value, chosen, indent)
+    return prefix + (" " + text if text else "")
+
+
+def _scalar_text(value: str, style: int, indent: int) -> str:
+    if style == scalars.PLAIN:
+        return value
+    if style == SINGLE:
+        return scalars.single_quoted(value, indent)
+    return scalars.double_quoted(value)
+
+
+__all__ = ["COMPACT", "WIDE", "Writer", "emit", "emit_all", "inline_suffix"]

@@ -8,9 +8,10 @@ what makes rewritten files byte-identical to kpt's. Pure; no I/O.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from porch.kpt.pkg_yamlnode import (
+from porch.krm.yamlnode import (
     DOUBLE,
     FOLDED,
     LITERAL,
@@ -154,6 +155,7 @@ def presentation(node: Node) -> tuple[str, int]:
     return tag, DOUBLE if force_quotes else PLAIN
 
 
+@functools.lru_cache(maxsize=8192)  # pure in its arguments; the same values repeat
 def select_style(value: str, style: int, *, flow: bool, simple_key: bool) -> int:
     info = analyze(value)
     if simple_key and info.multiline:

@@ -13,49 +13,57 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
-from porch.kpt.pkg_yamlnode import FLOW, MAP, Node
+from porch.krm.yamlnode import FLOW, MAP, Node
 
 _LINE_COMMENT = re.compile(r"(?:^|[ \t])(#.*)$")
 
 
-@dataclass
 class Entry:
-    """A mapping key or sequence item: where it starts and which node holds its comments."""
+    """A mapping key or sequence item: where it starts and what holds its comments (a
+    node, or a ``yamlview`` Map/Seq when values are built straight from the events)."""
 
-    line: int
-    column: int
-    holder: Node
-    parent: int  # index of the enclosing entry, -1 at the top
-    item: bool = False  # a sequence item rather than a mapping key
+    __slots__ = ("column", "holder", "item", "line", "parent")
+
+    def __init__(self, line: int, column: int, holder: Any, parent: int, item: bool = False):
+        self.line = line
+        self.column = column
+        self.holder = holder
+        self.parent = parent  # index of the enclosing entry, -1 at the top
+        self.item = item  # a sequence item rather than a mapping key
 
 
 @dataclass
 class _Lines:
     kinds: list[str]  # "content", "blank", "comment" or "inside" (within a multi-line node)
-    ends: dict[int, tuple[int, Node]] = field(default_factory=dict)  # last node per line
+    ends: dict[int, tuple[int, Any]] = field(default_factory=dict)  # last holder per line
 
 
-Span = tuple[Node, int, int, int, int]
+# (holder, start line, start column, end line, end column); holders have comment slots
+Span = tuple[Any, int, int, int, int]
 
 
-def attach(text: str, *, root: Node, spans: list[Span], entries: list[Entry]) -> str:
-    """Set head/line/foot comments on the nodes of ``root``; returns the document head."""
+def attach(text: str, *, spans: list[Span], entries: list[Entry]) -> str:
+    """Set head/line/foot comments on the holders in ``spans`` and ``entries`` (nodes or
+    Map/Seq values, all with ``head``, ``line`` and ``foot``); returns the document head."""
     lines = text.split("\n")
     info = _classify(lines, spans)
     _line_comments(lines, info, entries)
-    return _block_comments(lines, info, entries, root)
+    return _block_comments(lines, info, entries)
 
 
 def _classify(lines: list[str], spans: list[Span]) -> _Lines:
-    kinds = [
-        "blank" if not ln.strip() else "comment" if ln.lstrip().startswith("#") else "content"
-        for ln in lines
-    ]
+    kinds = []
+    for ln in lines:
+        stripped = ln.lstrip()
+        kinds.append("content" if stripped[:1] not in _NOT_CONTENT else _KIND[stripped[:1]])
     info = _Lines(kinds)
+    total = len(kinds)
     for node, start_line, _start_col, end_line, end_col in spans:
-        for i in range(start_line + 1, min(end_line, len(kinds))):
-            kinds[i] = "inside"
+        if end_line > start_line + 1:  # most spans sit on one line
+            for i in range(start_line + 1, min(end_line, total)):
+                kinds[i] = "inside"
         if end_col > 0 or end_line == start_line:
             if end_line > start_line and end_line < len(kinds):
                 kinds[end_line] = "content"
@@ -65,12 +73,16 @@ def _classify(lines: list[str], spans: list[Span]) -> _Lines:
     return info
 
 
+_KIND = {"": "blank", "#": "comment"}
+_NOT_CONTENT = frozenset(_KIND)
+
+
 def _line_comments(lines: list[str], info: _Lines, entries: list[Entry]) -> None:
     first_entry_on: dict[int, Entry] = {}
     for entry in entries:
         first_entry_on.setdefault(entry.line, entry)
     for number, kind in enumerate(info.kinds):
-        if kind != "content":
+        if kind != "content" or "#" not in lines[number]:
             continue
         end = info.ends.get(number)
         start = end[0] if end else 0
@@ -84,7 +96,7 @@ def _line_comments(lines: list[str], info: _Lines, entries: list[Entry]) -> None
             owner.line = match.group(1).rstrip()
 
 
-def _block_comments(lines: list[str], info: _Lines, entries: list[Entry], root: Node) -> str:
+def _block_comments(lines: list[str], info: _Lines, entries: list[Entry]) -> str:
     doc_head: list[str] = []
     starts = sorted(range(len(entries)), key=lambda i: entries[i].line)
     pointer = 0
@@ -161,7 +173,7 @@ class _Run:
             head.extend(text for _, text in group)
         return head
 
-    def _head_target(self, column: int) -> Node | None:
+    def _head_target(self, column: int) -> Any:
         if self.next < 0:
             return None
         nxt = self.entries[self.next]
@@ -185,19 +197,30 @@ class _Run:
         index = self.prev
         while self.entries[index].parent >= 0 and (
             self.entries[index].column > column
-            or (keys_only and self.entries[index].item and _block_map(self.entries[index].holder))
+            or (
+                keys_only
+                and self.entries[index].item
+                and _last_key(self.entries[index].holder) is not None
+            )
         ):
             index = self.entries[index].parent
         holder = self.entries[index].holder
-        if _block_map(holder):
+        last = _last_key(holder)
+        if last is not None:
             # A foot under a sequence item that holds a mapping closes the mapping's last
             # entry: go-yaml writes it at the mapping's indentation.
-            holder = holder.content[-2]
+            holder = last
         _append(holder, "foot", group, gap=False)
 
 
-def _block_map(node: Node) -> bool:
-    return node.kind == MAP and bool(node.content) and not node.style & FLOW
+def _last_key(holder: Any) -> Node | None:
+    """The last key of a non-empty block mapping (a node or a view Map), else None."""
+    if holder.style & FLOW:
+        return None
+    if type(holder) is Node:
+        return holder.content[-2] if holder.kind == MAP and holder.content else None
+    last_key = getattr(holder, "last_key", None)  # Map has it; Seq does not
+    return last_key() if last_key is not None else None
 
 
 def _by_column(group: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
@@ -210,7 +233,7 @@ def _by_column(group: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
     return parts
 
 
-def _append(node: Node, slot: str, group: list[tuple[int, str]], *, gap: bool) -> None:
+def _append(node: Any, slot: str, group: list[tuple[int, str]], *, gap: bool) -> None:
     existing = getattr(node, slot)
     lines = [text for _, text in group]
     if existing:

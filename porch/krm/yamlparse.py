@@ -1,4 +1,4 @@
-"""Text to :mod:`porch.kpt.pkg_yamlnode` trees, the way kyaml reads package files.
+"""Text to :mod:`porch.krm.yamlnode` trees, the way kyaml reads package files.
 
 libyaml (through PyYAML's C parser) does the YAML; this module turns its events into nodes
 with go-yaml v3 tags and styles, then hangs the source comments on the nodes where go-yaml
@@ -10,14 +10,15 @@ documents like kyaml's ByteReader. Pure; no I/O.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from porch.errors import Invalid
-from porch.kpt import pkg_yamlcomments
-from porch.kpt.pkg_yamlnode import (
+from porch.krm import yamlcomments
+from porch.krm.yamlnode import (
     DOUBLE,
     FLOW,
     FOLDED,
@@ -34,12 +35,16 @@ from porch.kpt.pkg_yamlnode import (
     resolve,
 )
 
+T = TypeVar("T")
 _SEPARATOR = re.compile(r"\n---.*\n")
 _COMMENT_TAIL = re.compile(r"(?:^|[ \t])#.*$")
 _STYLES = {"'": SINGLE, '"': DOUBLE, "|": LITERAL, ">": FOLDED}
 _CORE_TAG = "tag:yaml.org,2002:"
 # libyaml when PyYAML was built with it (20x faster); the pure-Python parser otherwise.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SCALAR = yaml.ScalarEvent
+_MAPPING_START, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQUENCE_START, _SEQUENCE_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
 
 
 @dataclass
@@ -68,17 +73,89 @@ def split_documents(text: str, *, source: str = "<input>") -> list[str]:
 
 def parse(text: str, *, source: str = "<input>") -> Document | None:
     """The first document of ``text``; None when it holds no node (empty or comments)."""
-    builder = _Builder(text)
+    commented = "#" in text  # without comments there is nothing to place: a leaner build
+    builder = _Builder(text) if commented else None
     try:
-        root = builder.build(yaml.parse(text, Loader=_LOADER))
+        root = builder.build(_events(text)) if builder else _build_plain(_events(text))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source
         raise Invalid(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from exc
     if root is None:
         return None
-    head = pkg_yamlcomments.attach(text, root=root, spans=builder.spans, entries=builder.entries)
+    if builder is None:
+        return Document(root=root)
+    head = yamlcomments.attach(text, spans=builder.spans, entries=builder.entries)
     return Document(root=root, head=head)
+
+
+def parse_with(text: str, build: Callable[[Iterator[Any]], T], *, source: str = "<input>") -> T:
+    """``build`` applied to the libyaml events of ``text``'s first document, syntax errors
+    reported like ``parse`` reports them (for builders that skip the node tree)."""
+    loader = _LOADER(text)
+    try:
+        # Events straight from the parser (no generator in between: a read pulls tens of
+        # thousands); builders stop at the end of the first document's root.
+        return build(iter(loader.get_event, None))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
+        raise Invalid(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from exc
+    finally:
+        loader.dispose()
+
+
+def _events(text: str) -> Iterator[Any]:
+    """libyaml's events up to the end of the first document (all a caller reads)."""
+    loader = _LOADER(text)
+    get = loader.get_event
+    try:
+        while True:
+            event = get()
+            yield event
+            if type(event) is yaml.DocumentEndEvent or type(event) is yaml.StreamEndEvent:
+                return
+    finally:
+        loader.dispose()
+
+
+def _build_plain(events: Iterator[Any]) -> Node | None:
+    """``_Builder.build`` for text without comments: no positions to remember."""
+    for event in events:
+        if type(event) is yaml.DocumentStartEvent:
+            return _plain_node(next(events), events, {})
+    return None
+
+
+def _plain_node(event: Any, events: Iterator[Any], anchors: dict[str, Node]) -> Node:
+    kind = type(event)
+    if kind is _SCALAR:
+        node = _scalar(event)
+    elif kind is _MAPPING_START or kind is _SEQUENCE_START:
+        mapping = kind is _MAPPING_START
+        end = _MAPPING_END if mapping else _SEQUENCE_END
+        default = MAPTAG if mapping else SEQTAG
+        node = Node(MAP if mapping else SEQ, tag=_tag(event.tag, default))
+        if event.flow_style:
+            node.style = FLOW
+        content = node.content
+        for child in events:
+            child_kind = type(child)
+            if child_kind is end:
+                break
+            if child_kind is _SCALAR and not child.anchor:
+                content.append(_scalar(child))
+            else:
+                content.append(_plain_node(child, events, anchors))
+    elif kind is yaml.AliasEvent:
+        if event.anchor not in anchors:
+            raise yaml.YAMLError(f"unknown anchor {event.anchor!r}")
+        return anchors[event.anchor].copy()
+    else:
+        raise yaml.YAMLError(f"unexpected {kind.__name__}")
+    if event.anchor:
+        anchors[event.anchor] = node
+    return node
 
 
 def parse_all(text: str, *, source: str = "<input>") -> list[Document]:
@@ -95,35 +172,35 @@ class _Builder:
 
     def __init__(self, text: str) -> None:
         self.lines = text.split("\n")
-        self.spans: list[pkg_yamlcomments.Span] = []
-        self.entries: list[pkg_yamlcomments.Entry] = []
+        self.spans: list[yamlcomments.Span] = []
+        self.entries: list[yamlcomments.Entry] = []
         self._anchors: dict[str, Node] = {}
         self._parents: list[int] = []
         self._flow = 0  # inside a flow collection: no entries (its comments are not kept)
 
-    def build(self, events: Any) -> Node | None:
-        self._events = iter(events)
+    def build(self, events: Iterator[Any]) -> Node | None:
+        self._events = events
         for event in self._events:
             if isinstance(event, yaml.DocumentStartEvent):
                 return self._node(next(self._events))
         return None
 
     def _node(self, event: Any) -> Node:
-        if isinstance(event, yaml.ScalarEvent):
+        kind = type(event)  # exact types: libyaml's events are never subclassed
+        if kind is _SCALAR:
             node = _scalar(event)
-        elif isinstance(event, yaml.AliasEvent):
+        elif kind is _MAPPING_START:
+            node = self._mapping(event)
+        elif kind is _SEQUENCE_START:
+            node = self._sequence(event)
+        elif kind is yaml.AliasEvent:
             if event.anchor not in self._anchors:
                 raise yaml.YAMLError(f"unknown anchor {event.anchor!r}")
-            node = self._anchors[event.anchor].copy()
-        elif isinstance(event, yaml.MappingStartEvent):
-            node = self._mapping(event)
-        elif isinstance(event, yaml.SequenceStartEvent):
-            node = self._sequence(event)
+            return self._anchors[event.anchor].copy()
         else:
-            raise yaml.YAMLError(f"unexpected {type(event).__name__}")
-        anchor = getattr(event, "anchor", None)
-        if anchor and not isinstance(event, yaml.AliasEvent):
-            self._anchors[anchor] = node
+            raise yaml.YAMLError(f"unexpected {kind.__name__}")
+        if event.anchor:
+            self._anchors[event.anchor] = node
         return node
 
     def _mark(self, node: Node, start: Any, end: Any) -> None:
@@ -133,32 +210,46 @@ class _Builder:
         if self._flow:
             return -1
         parent = self._parents[-1] if self._parents else -1
-        self.entries.append(pkg_yamlcomments.Entry(line, column, holder, parent, item))
+        self.entries.append(yamlcomments.Entry(line, column, holder, parent, item))
         return len(self.entries) - 1
 
     def _push(self, index: int) -> None:
         self._parents.append(index if index >= 0 else (self._parents or [-1])[-1])
 
     def _mapping(self, start: Any) -> Node:
+        # The hottest loop of a parse: scalars (most keys and values) are handled inline.
         flow = bool(start.flow_style)
         node = Node(MAP, tag=_tag(start.tag, MAPTAG), style=FLOW if flow else 0)
         self._flow += flow
-        while True:
-            event = next(self._events)
-            if isinstance(event, yaml.MappingEndEvent):
+        events, spans, entries, parents = self._events, self.spans, self.entries, self._parents
+        content = node.content
+        for event in events:
+            kind = type(event)
+            if kind is _MAPPING_END:
                 self._flow -= flow
                 self._close(node, flow, start, event)
                 return node
-            key = self._node(event)
-            self._mark(key, event.start_mark, event.end_mark)
-            index = self._entry(key, event.start_mark.line, event.start_mark.column)
-            self._push(index)
-            value_event = next(self._events)
-            value = self._node(value_event)
-            self._parents.pop()
+            key = _scalar(event) if kind is _SCALAR and not event.anchor else self._node(event)
+            first, last = event.start_mark, event.end_mark
+            spans.append((key, first.line, first.column, last.line, last.column))
+            outer = parents[-1] if parents else -1
+            if self._flow:
+                parents.append(outer)
+            else:
+                entries.append(yamlcomments.Entry(first.line, first.column, key, outer, False))
+                parents.append(len(entries) - 1)
+            value_event = next(events)
+            if type(value_event) is _SCALAR and not value_event.anchor:
+                value = _scalar(value_event)
+            else:
+                value = self._node(value_event)
+            parents.pop()
             if value.kind == SCALAR:
-                self._mark(value, value_event.start_mark, value_event.end_mark)
-            node.content.extend([key, value])
+                first, last = value_event.start_mark, value_event.end_mark
+                spans.append((value, first.line, first.column, last.line, last.column))
+            content.append(key)
+            content.append(value)
+        raise yaml.YAMLError("unexpected end of the event stream")
 
     def _sequence(self, start: Any) -> Node:
         flow = bool(start.flow_style)
@@ -166,7 +257,7 @@ class _Builder:
         self._flow += flow
         while True:
             event = next(self._events)
-            if isinstance(event, yaml.SequenceEndEvent):
+            if type(event) is _SEQUENCE_END:
                 self._flow -= flow
                 self._close(node, flow, start, event)
                 return node
@@ -202,6 +293,16 @@ class _Builder:
         return mark.line, mark.column
 
 
+def tag_of(raw: str | None, default: str) -> str:
+    """go-yaml's short form of a tag libyaml reported (``default`` when there is none)."""
+    return _tag(raw, default)
+
+
+def scalar_node(event: Any) -> Node:
+    """The node of a libyaml scalar event, tagged and styled as go-yaml v3 would."""
+    return _scalar(event)
+
+
 def _tag(raw: str | None, default: str) -> str:
     if raw is None or raw == "!":
         return default
@@ -220,4 +321,12 @@ def _scalar(event: Any) -> Node:
     return Node(SCALAR, tag=tag, value=value, style=style)
 
 
-__all__ = ["Document", "parse", "parse_all", "split_documents"]
+__all__ = [
+    "Document",
+    "parse",
+    "parse_all",
+    "parse_with",
+    "scalar_node",
+    "split_documents",
+    "tag_of",
+]
