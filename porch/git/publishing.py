@@ -1,30 +1,30 @@
 """Publish a package revision to Git in Porch's layout, idempotently.
 
 A published revision N of package P lives on the deployment branch in directory P, with tag
-``P/vN`` at the approval commit. The commit carries the trailer ``Porch-Event-Id: <id>`` so
-that a redelivered publish finds its own earlier work instead of publishing twice. Trees are
-built in memory on a bare cache clone (no working tree). Synchronous; callers wrap calls in
-``asyncio.to_thread``. Never force-moves the branch and never touches another event's tag.
+``P/vN`` at the approval commit; the same push deletes ``proposed/P/W``. The commit carries
+the trailer ``Porch-Event-Id: <id>`` so that a redelivered publish finds its own earlier work
+instead of publishing twice. Trees are built in memory on a bare cache clone (no working
+tree). Synchronous; callers wrap calls in ``asyncio.to_thread``. Never force-moves the
+branch and never touches another event's tag.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pygit2
-from pygit2.enums import FileMode
 
 from porch.errors import Conflict, GitError
-from porch.git import remotes
+from porch.git import layout, remotes, trees
 from porch.git.credentials import Credentials, public_url
 from porch.model import names
 
-EVENT_ID_TRAILER = "Porch-Event-Id"
+EVENT_ID_TRAILER = layout.EVENT_ID_TRAILER
 # How far back along the branch a redelivered publish looks for its own commit.
 _OWN_COMMIT_SEARCH_DEPTH = 50
 _BAD_REF = "is not a valid Git ref name"
@@ -52,6 +52,7 @@ class PublishRequest:
     author_email: str
     event_id: str
     credentials: Credentials | None = None
+    task: dict[str, Any] | None = None  # the creation task, for the kpt:{json} line
 
 
 @dataclass(frozen=True)
@@ -80,12 +81,17 @@ class _Plan:
     def tag_ref(self) -> str:
         return f"refs/tags/{self.tag}"
 
+    @property
+    def proposed_ref(self) -> str:
+        return layout.proposed_ref(self.package_path, self.request.workspace)
+
 
 @dataclass(frozen=True)
 class _RemoteState:
     head: pygit2.Commit | None
     tagged: pygit2.Commit | None
     tag_exists: bool
+    proposed_exists: bool
 
 
 def _path_problem(path: str) -> str | None:
@@ -157,19 +163,18 @@ def _plan(request: PublishRequest) -> _Plan:
     return _Plan(request=request, package_path=package_path, tag=tag, files=request.files)
 
 
-def commit_message(*, package_path: str, revision: int, workspace: str, event_id: str) -> str:
+def commit_message(
+    *,
+    package_path: str,
+    revision: int,
+    workspace: str,
+    event_id: str,
+    task: dict[str, Any] | None = None,
+) -> str:
     """Porch's approval message: a ``kpt:{json}`` metadata line, then our idempotency key."""
-    metadata = {
-        "package": package_path,
-        "workspaceName": workspace,
-        "revision": str(revision),
-        "task": {"type": "push"},
-    }
-    return (
-        f"Approving package revision {package_path}/{revision}\n\n"
-        f"kpt:{json.dumps(metadata, separators=(',', ':'))}\n"
-        f"{EVENT_ID_TRAILER}: {event_id}\n"
-    )
+    kpt = layout.kpt_line(path=package_path, workspace=workspace, revision=revision, task=task)
+    subject = f"Approving package revision {package_path}/{revision}"
+    return layout.message(subject, kpt=kpt, event_id=event_id)
 
 
 def _is_own(commit: pygit2.Commit, event_id: str) -> bool:
@@ -199,6 +204,7 @@ def _fetch_state(repo: pygit2.Repository, plan: _Plan) -> _RemoteState:
         head=_peel_commit(repo, advertised.get(plan.branch_ref)),
         tagged=_peel_commit(repo, advertised.get(plan.tag_ref)),
         tag_exists=plan.tag_ref in advertised,
+        proposed_exists=plan.proposed_ref in advertised,
     )
 
 
@@ -218,31 +224,15 @@ def _find_own_commit(head: pygit2.Commit, event_id: str) -> pygit2.Commit | None
     return None
 
 
-def _build_tree(
-    repo: pygit2.Repository, *, base: pygit2.Tree, prefix: str, files: Mapping[str, bytes]
-) -> pygit2.Oid:
-    index = pygit2.Index()
-    index.read_tree(base)
-    segments = prefix.split("/")
-    # A file sitting where the package directory or one of its parents must go is replaced too.
-    blocking = {"/".join(segments[:depth]) for depth in range(1, len(segments) + 1)}
-    for entry in list(index):
-        if entry.path in blocking or entry.path.startswith(prefix + "/"):
-            index.remove(entry.path)
-    for path, content in sorted(files.items()):
-        blob = repo.create_blob(content)
-        index.add(pygit2.IndexEntry(f"{prefix}/{path}", blob, FileMode.BLOB))
-    return index.write_tree(repo)
-
-
 def _create_commit(repo: pygit2.Repository, plan: _Plan, *, parent: pygit2.Commit) -> pygit2.Oid:
     request = plan.request
-    tree = _build_tree(repo, base=parent.tree, prefix=plan.package_path, files=plan.files)
+    tree = trees.replace_dir(repo, base=parent.tree, prefix=plan.package_path, files=plan.files)
     message = commit_message(
         package_path=plan.package_path,
         revision=request.revision,
         workspace=request.workspace,
         event_id=request.event_id,
+        task=request.task,
     )
     signature = pygit2.Signature(request.author_name, request.author_email)
     return repo.create_commit(None, signature, signature, message, tree, [parent.id])
@@ -270,6 +260,15 @@ def _attempt(repo: pygit2.Repository, plan: _Plan) -> PublishResult | str:
                 f"and was not published by event {request.event_id!r}"
             )
         if _reachable(repo, state.tagged, state.head):
+            if state.proposed_exists:  # an earlier delivery published but kept the branch
+                rejected = remotes.push(
+                    repo,
+                    request.url,
+                    specs=[f":{plan.proposed_ref}"],
+                    credentials=request.credentials,
+                )
+                if rejected:
+                    return "; ".join(f"{ref}: {why}" for ref, why in sorted(rejected.items()))
             return PublishResult(commit=str(state.tagged.id), tag=plan.tag, already=True)
         # A push took our tag but lost the branch update; publish again and move the tag.
         force_tag = "+"
@@ -280,6 +279,8 @@ def _attempt(repo: pygit2.Repository, plan: _Plan) -> PublishResult | str:
     else:
         commit = _create_commit(repo, plan, parent=state.head)
         specs = [f"{commit}:{plan.branch_ref}", f"{force_tag}{commit}:{plan.tag_ref}"]
+    if state.proposed_exists:  # approval retires the proposed branch in the same push
+        specs.append(f":{plan.proposed_ref}")
     rejected = remotes.push(repo, request.url, specs=specs, credentials=request.credentials)
     if not rejected:
         return PublishResult(commit=str(commit), tag=plan.tag, already=False)

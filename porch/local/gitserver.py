@@ -56,6 +56,11 @@ class GitServer:
     def url(self, repo: str) -> str:
         return f"{self.url_base}/{repo}.git"
 
+    @property
+    def port(self) -> int:
+        """The port (0 until ``start`` picked one); a restart on it keeps URLs valid."""
+        return self._port
+
     def _command(self, git: str) -> list[str]:
         base = str(self._base_dir.resolve())
         return [

@@ -14,6 +14,7 @@ import pygit2
 from porch.eventlog import connecting, streams
 from porch.eventlog.blobs import BlobStore
 from porch.signals import run_until_signalled
+from porch_gitsync import metrics
 from porch_gitsync.syncing import Settings, Syncer
 
 
@@ -22,8 +23,23 @@ def parse(argv: list[str]) -> tuple[str, Settings]:
     p = argparse.ArgumentParser(prog="porch-git-sync")
     p.add_argument("--nats", default=env("PORCH_NATS_URL", "nats://127.0.0.1:4222"))
     p.add_argument("--cache-dir", default=env("PORCH_GIT_CACHE", ".porch/git-cache"))
+    p.add_argument(
+        "--poll-interval",
+        type=float,
+        default=float(env("PORCH_GIT_POLL_INTERVAL", "10")),
+        help="seconds between discovery passes of a repository without spec.sync",
+    )
+    p.add_argument(
+        "--metrics-listen",
+        default=env("PORCH_GITSYNC_METRICS_LISTEN", ""),
+        help="HOST:PORT to serve Prometheus /metrics on (plain HTTP); empty: off",
+    )
     a = p.parse_args(argv)
-    return a.nats, Settings(cache_dir=Path(a.cache_dir))
+    return a.nats, Settings(
+        cache_dir=Path(a.cache_dir),
+        poll_interval=a.poll_interval,
+        metrics_listen=a.metrics_listen,
+    )
 
 
 async def main(nats_url: str, settings: Settings) -> None:
@@ -31,11 +47,13 @@ async def main(nats_url: str, settings: Settings) -> None:
     pygit2.settings.server_connect_timeout = 10_000
     pygit2.settings.server_timeout = 60_000
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
+    metrics.listen(settings.metrics_listen)
     nc = await connecting.connect(nats_url, name="porch-git-sync")
     try:
         js = nc.jetstream()
         await streams.ensure_all(js)
-        await Syncer(js, await BlobStore.open(js), settings).run()
+        syncer = await Syncer.open(js, await BlobStore.open(js), settings)
+        await syncer.run()
     finally:
         await nc.close()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from nats.js import JetStreamContext
@@ -16,7 +17,8 @@ from nats.js import JetStreamContext
 from porch.domain import events as ev
 from porch.domain.common import Actor, CommandMeta
 from porch.errors import Conflict
-from porch.eventlog import appending
+from porch.eventlog import appending, subjects
+from porch_gitsync import metrics
 
 ACTOR = Actor(user="system:porch-git-sync", groups=("system:serviceaccounts",))
 ATTEMPTS = 10
@@ -43,10 +45,41 @@ async def record(
             boundary=boundary,
         )
         try:
-            return await appending.append(js, item)
+            seq = await appending.append(js, item)
         except Conflict:
             continue
+        metrics.fact_appended(event)
+        return seq
     raise Conflict(f"could not record {ev.type_of(event)} on {subject}: too much contention")
 
 
-__all__ = ["ACTOR", "meta", "record"]
+@dataclass(frozen=True)
+class Fact:
+    """An event and where it goes: a repository's subject or a revision's (with its package
+    boundary)."""
+
+    subject: str
+    boundary: str | None
+    event: ev.Event
+
+
+def about_repository(namespace: str, repository: str, event: ev.Event) -> Fact:
+    return Fact(subjects.repository(namespace, repository), None, event)
+
+
+def about_revision(
+    namespace: str, repository: str, package: str, workspace: str, event: ev.Event
+) -> Fact:
+    return Fact(
+        subjects.revision(namespace, repository, package, workspace),
+        subjects.package_wildcard(namespace, repository, package),
+        event,
+    )
+
+
+async def record_all(js: JetStreamContext, facts: list[Fact]) -> None:
+    for fact in facts:
+        await record(js, subject=fact.subject, boundary=fact.boundary, event=fact.event)
+
+
+__all__ = ["ACTOR", "Fact", "about_repository", "about_revision", "meta", "record", "record_all"]

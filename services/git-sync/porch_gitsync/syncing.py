@@ -1,94 +1,158 @@
-"""The work loop: take one work item, do it in a worker thread, record the outcome, ack.
+"""The work loop: take work items, run each in its repository's lane, record the outcome, ack.
 
-Transient Git failures (server unreachable) are retried with backoff by redelivery;
-permanent ones (a conflicting tag, invalid content) are recorded as failures and acked.
-Never logs or records credentials.
+Items of one repository run in stream order, one at a time; repositories run concurrently
+(``lanes``). A transient Git failure (server unreachable) is retried in place with backoff,
+keeping the item (and the lane) until it succeeds or attempts run out, so a repository's
+history stays ordered; permanent failures (a conflicting tag, invalid content, a missing
+Secret) are recorded as failures and acked. Discovery passes (after connecting, on
+``SyncRepository`` and on the poll timer) run in the same lanes. Never logs or records
+credentials.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from nats.aio.msg import Msg
-from nats.errors import TimeoutError as NatsTimeout
-from nats.js import JetStreamContext, api
+from nats.errors import Error as NatsError
+from nats.js import JetStreamContext
 
 from porch.domain import events as ev
-from porch.domain import syncwork
+from porch.domain import snapshots, syncwork
 from porch.domain.common import event_fields
-from porch.errors import Conflict, GitError, Invalid, NotFound
-from porch.eventlog import streams, subjects
+from porch.errors import Conflict, EventLogError, GitError, Invalid, NotFound, OciError
+from porch.eventlog import buckets
 from porch.eventlog.blobs import BlobStore
-from porch.git import publishing
-from porch_gitsync import facts
+from porch.eventlog.secrets import SecretStore
+from porch.git import Credentials, branches
+from porch.oci import RegistryCredentials
+from porch_gitsync import (
+    consuming,
+    facts,
+    metrics,
+    oci_sync,
+    polling,
+    schedules,
+    secretrefs,
+    writes,
+)
+from porch_gitsync.discovery import Discovery, Repo
+from porch_gitsync.lanes import Lanes
 
 log = logging.getLogger(__name__)
 
-DURABLE = "porch-git-sync"
-MAX_DELIVER = 8
-BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0, 120.0)
+DURABLE = consuming.DURABLE
+_ACK_ATTEMPTS = 60
 
 
 @dataclass(frozen=True)
 class Settings:
     cache_dir: Path
     fetch_wait: float = 2.0
+    attempts: int = 8
+    backoff: tuple[float, ...] = (1.0, 2.0, 5.0, 10.0, 30.0, 60.0)
+    poll_interval: float = schedules.DEFAULT_INTERVAL_S
+    projection_prefix: str = "porch"
+    poll: bool = True
+    metrics_listen: str = ""  # HOST:PORT of the Prometheus listener; "" = off
 
 
 class Syncer:
-    def __init__(self, js: JetStreamContext, blobs: BlobStore, settings: Settings) -> None:
+    def __init__(
+        self,
+        js: JetStreamContext,
+        blobs: BlobStore,
+        settings: Settings,
+        *,
+        secrets: SecretStore,
+        discovery: Discovery,
+    ) -> None:
         self.js = js
         self.blobs = blobs
         self.settings = settings
+        self.secrets = secrets
+        self.discovery = discovery
+        self.oci = oci_sync.OciSync(blobs)
+        self.held = consuming.Held()
+
+    @classmethod
+    async def open(cls, js: JetStreamContext, blobs: BlobStore, settings: Settings) -> Syncer:
+        return cls(
+            js,
+            blobs,
+            settings,
+            secrets=await SecretStore.open(js),
+            discovery=await Discovery.open(js, blobs, cache_dir=settings.cache_dir),
+        )
 
     async def run(self) -> None:
-        config = api.ConsumerConfig(
-            durable_name=DURABLE,
-            ack_policy=api.AckPolicy.EXPLICIT,
-            ack_wait=120.0,
-            max_deliver=MAX_DELIVER,
-            max_ack_pending=1,  # one repository write at a time keeps Git history ordered
-        )
-        sub = await self.js.pull_subscribe(
-            f"{subjects.SYNC_PREFIX}.>", DURABLE, stream=streams.SYNC_STREAM, config=config
-        )
-        while True:
-            try:
-                batch = await sub.fetch(1, timeout=self.settings.fetch_wait)
-            except NatsTimeout:
-                continue
-            for msg in batch:
-                await self.handle(msg)
+        await consuming.prepare(self.js)
+        async with asyncio.TaskGroup() as group:
+            lanes = Lanes(group)
+            if self.settings.poll:
+                names = snapshots.Buckets(self.settings.projection_prefix)
+                kv = await buckets.open_bucket(self.js, names.repositories)
+                poller = polling.Poller(
+                    kv, lanes, self.poll_pass, default_interval=self.settings.poll_interval
+                )
+                group.create_task(poller.run(), name="poller")
+            group.create_task(self.held.keep_alive(), name="keep-alive")
+            take = functools.partial(self._dispatch, lanes)
+            consumer = consuming.consume(self.js, take, fetch_wait=self.settings.fetch_wait)
+            group.create_task(consumer, name="consumer")
 
-    async def handle(self, msg: Msg) -> None:
+    def _dispatch(self, lanes: Lanes, msg: Msg) -> None:
         try:
             work = syncwork.decode(msg.data)
         except Exception:
             log.exception("dropping undecodable work item on %s", msg.subject)
-            await msg.term()
+            lanes.submit("", msg.term)
             return
-        attempt = int(msg.metadata.num_delivered)
-        try:
-            git = work.target
-            if not isinstance(git, syncwork.GitTarget):
-                raise Invalid("OCI repositories are not synced yet")
-            if git.secret_ref:
-                # Secrets are not served yet; pushing without them would only fail later.
-                raise Invalid(
-                    f'credentials from secretRef "{git.secret_ref}" are not supported yet'
-                )
-            if isinstance(work, syncwork.ConnectRepository):
-                await self.connect(work, git)
-            elif isinstance(work, syncwork.PublishRevision):
-                await self.publish(work, git)
-            else:
-                log.info("work %s not handled yet", syncwork.message_id(work))
-        except GitError as exc:
-            if attempt < MAX_DELIVER:
-                delay = BACKOFF_S[min(attempt - 1, len(BACKOFF_S) - 1)]
+        key = snapshots.object_key(work.namespace, work.repository)
+        self.held.add(msg)
+
+        async def job() -> None:
+            try:
+                await self.handle(msg, work)
+            finally:
+                self.held.done(msg)
+
+        lanes.submit(key, job)
+
+    async def handle(self, msg: Msg, work: syncwork.Work) -> None:
+        """Do ``work`` (retrying transient failures in place), record the outcome, ack."""
+        pause = 0.2
+        while True:
+            try:
+                await self._attempt(work)
+                break
+            except (EventLogError, NatsError, TimeoutError) as exc:
+                # NATS is away while the outcome is recorded. Doing the item again once it is
+                # back is safe (the Porch-Event-Id trailer finds the earlier Git work; fact
+                # message ids are derived from the item), and the only way forward.
+                log.warning("recording %s failed, retrying: %r", syncwork.message_id(work), exc)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 5.0)
+        await self._ack(msg)
+
+    async def _attempt(self, work: syncwork.Work) -> None:
+        backoff = self.settings.backoff
+        for attempt in range(1, self.settings.attempts + 1):
+            try:
+                await self.do(work)
+                metrics.work_done(work, "succeeded")
+                return
+            except GitError as exc:
+                if attempt == self.settings.attempts:
+                    await self.failed(work, reason="GitUnavailable", message=exc.message)
+                    metrics.work_done(work, "failed")
+                    return
+                metrics.work_retried(work)
+                delay = backoff[min(attempt - 1, len(backoff) - 1)]
                 log.warning(
                     "sync work %s failed (attempt %d), retrying in %.0fs: %s",
                     syncwork.message_id(work),
@@ -96,99 +160,150 @@ class Syncer:
                     delay,
                     exc.message,
                 )
-                await msg.nak(delay=delay)
+                await asyncio.sleep(delay)  # the item is kept alive by ``held``
+            except (Conflict, Invalid, NotFound) as exc:
+                await self.failed(work, reason=exc.reason, message=exc.message)
+                metrics.work_done(work, "failed")
                 return
-            await self.failed(work, reason="GitUnavailable", message=exc.message)
-        except (Conflict, Invalid, NotFound) as exc:
-            await self.failed(work, reason=exc.reason, message=exc.message)
-        await msg.ack_sync()
 
-    async def connect(self, work: syncwork.ConnectRepository, git: syncwork.GitTarget) -> None:
-        msg_id = syncwork.message_id(work)
-        m = facts.meta(msg_id)
-        refs = await asyncio.to_thread(
-            publishing.list_remote_refs, git.url, cache_dir=self.settings.cache_dir
-        )
-        head = refs.get(f"refs/heads/{git.branch}")
-        event: ev.Event
-        if head is None:
-            event = ev.RepositoryConnectionFailed(
-                **event_fields(m),
-                reason="BranchNotFound",
-                message=f'branch "{git.branch}" not found in {git.url}',
+    async def _ack(self, msg: Msg) -> None:
+        pause = 0.2
+        for _ in range(_ACK_ATTEMPTS):
+            try:
+                await msg.ack_sync()
+                return
+            except NatsError as exc:  # NATS away: the item stays held meanwhile
+                log.warning("acknowledging a work item failed, retrying: %r", exc)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 5.0)
+        # Perhaps acknowledged after all (the reply was lost); if not, it comes back and
+        # redoing it changes nothing.
+        log.error("giving up acknowledging a work item on %s", msg.subject)
+
+    async def do(self, work: syncwork.Work) -> None:
+        target = work.target
+        if isinstance(target, syncwork.OciTarget):
+            await self.oci_work(work, target)
+            return
+        if isinstance(work, syncwork.ConnectRepository | syncwork.SyncRepository):
+            await self.sync(work, target)
+            return
+        credentials = await self.credentials(work.namespace, target)
+        with metrics.git_operation("push"):
+            fact = await writes.write(
+                work,
+                target,
+                credentials=credentials,
+                blobs=self.blobs,
+                cache_dir=self.settings.cache_dir,
             )
-        else:
-            event = ev.RepositoryConnected(**event_fields(m), commit=head)
-        subject = subjects.repository(work.namespace, work.repository)
-        await facts.record(self.js, subject=subject, boundary=None, event=event)
+        await facts.record_all(self.js, [fact])
 
-    async def publish(self, work: syncwork.PublishRevision, git: syncwork.GitTarget) -> None:
-        files = {path: await self.blobs.get(digest) for path, digest in work.resources.items()}
-        request = publishing.PublishRequest(
-            url=git.url,
-            branch=git.branch,
-            directory=git.directory.strip("/"),
-            package=work.package,
-            revision=work.revision,
-            workspace=work.workspace,
-            files=files,
-            author_name=git.author or work.author,
-            author_email=git.email or f"{work.author}@porch.local",
-            event_id=work.source_event,
+    async def credentials(self, namespace: str, target: syncwork.Target) -> Credentials | None:
+        return await secretrefs.credentials(
+            self.secrets, namespace=namespace, name=target.secret_ref
         )
-        result = await asyncio.to_thread(
-            publishing.publish_revision, request, cache_dir=self.settings.cache_dir
-        )
-        m = facts.meta(syncwork.message_id(work))
-        event = ev.RevisionSynced(
-            **event_fields(m),
-            workspace=work.workspace,
-            revision=work.revision,
-            commit=result.commit,
-            ref=f"refs/tags/{result.tag}",
-            source_event=work.source_event,
-        )
-        await self._record_revision(work, event)
-        log.info(
-            "published %s/%s as %s (%s)",
-            work.repository,
-            work.package,
-            result.tag,
-            "already there" if result.already else result.commit[:12],
-        )
+
+    async def oci_work(self, work: syncwork.Work, target: syncwork.OciTarget) -> None:
+        """Hand the item to the OCI seam; its ``OciError`` is transient like a ``GitError``."""
+        found = await self.credentials(work.namespace, target)
+        creds = None if found is None else RegistryCredentials(found.username, found.password)
+        try:
+            await self._record_oci(work, await self.oci.handle(work, credentials=creds))
+            if isinstance(work, syncwork.ConnectRepository):
+                # The poll timer follows Git targets only and nothing else asks an OCI
+                # repository for a pass: a (re-)registration or `porchctl repo sync` is one.
+                sync = syncwork.SyncRepository(
+                    namespace=work.namespace,
+                    repository=work.repository,
+                    target=target,
+                    source_event=work.source_event,
+                )
+                await self._record_oci(sync, await self.oci.handle(sync, credentials=creds))
+        except OciError as exc:
+            raise GitError(exc.message) from None
+
+    async def _record_oci(self, work: syncwork.Work, out: list[oci_sync.Fact]) -> None:
+        try:
+            for fact in out:
+                await facts.record(
+                    self.js, subject=fact.subject, boundary=fact.boundary, event=fact.event
+                )
+        except BaseException:
+            self.oci.forget(work)  # the next pass reports everything again
+            raise
+
+    async def sync(
+        self, work: syncwork.ConnectRepository | syncwork.SyncRepository, git: syncwork.GitTarget
+    ) -> None:
+        """A discovery pass; an unreachable server is recorded (Ready=False), not retried here:
+        the poll timer retries with backoff."""
+        if isinstance(work, syncwork.ConnectRepository):
+            # A (re-)registration: whatever was announced before may no longer be known.
+            memory = await self.discovery.memory(work.namespace, work.repository)
+            if memory.ready != "Unknown":
+                await self.discovery.forget(work.namespace, work.repository)
+        await self.poll_pass(work.namespace, work.repository, git)
+
+    async def poll_pass(self, namespace: str, name: str, git: syncwork.GitTarget) -> bool:
+        repo = Repo(namespace, name, writes.remote(git, None))
+        try:
+            credentials = await self.credentials(namespace, git)
+        except (NotFound, Invalid) as exc:
+            memory = await self.discovery.memory(namespace, name)
+            await self.discovery.unreachable(
+                repo, memory, reason="CredentialsUnavailable", message=exc.message
+            )
+            return False
+        if git.create_branch and not await self._branch_ready(repo, git, credentials):
+            return False
+        return await self.discovery.run(repo, credentials=credentials)
+
+    async def _branch_ready(
+        self, repo: Repo, git: syncwork.GitTarget, credentials: Credentials | None
+    ) -> bool:
+        """``spec.git.createBranch``: create a missing branch before the pass. Checked until
+        the repository is first connected (as Porch does when it opens a repository), so a
+        server that was down at registration still gets its branch."""
+        memory = await self.discovery.memory(repo.namespace, repo.name)
+        if memory.ready == "True":
+            return True
+        remote = writes.remote(git, credentials)
+        try:
+            made = await asyncio.to_thread(
+                branches.ensure_branch, remote, cache_dir=self.settings.cache_dir
+            )
+        except (GitError, Invalid) as exc:
+            reason = "GitUnavailable" if isinstance(exc, GitError) else "BranchNotCreated"
+            await self.discovery.unreachable(repo, memory, reason=reason, message=exc.message)
+            return False
+        if not made.already:
+            log.info("%s/%s: created branch %s", repo.namespace, repo.name, git.branch)
+        return True
 
     async def failed(self, work: syncwork.Work, *, reason: str, message: str) -> None:
         log.error("sync work %s failed: %s: %s", syncwork.message_id(work), reason, message)
+        if isinstance(work.target, syncwork.OciTarget):
+            await self._record_oci(work, self.oci.failure(work, reason=reason, message=message))
+            return
         m = facts.meta(syncwork.message_id(work) + ":failed")
-        if isinstance(work, syncwork.ConnectRepository):
+        if isinstance(work, syncwork.ConnectRepository | syncwork.SyncRepository):
             event: ev.Event = ev.RepositoryConnectionFailed(
+                **event_fields(m), reason=reason, message=message
+            )
+            fact = facts.about_repository(work.namespace, work.repository, event)
+        else:
+            event = ev.RevisionSyncFailed(
                 **event_fields(m),
+                workspace=work.workspace,
                 reason=reason,
                 message=message,
+                source_event=work.source_event,
             )
-            subject = subjects.repository(work.namespace, work.repository)
-            await facts.record(self.js, subject=subject, boundary=None, event=event)
-            return
-        if not isinstance(work, syncwork.PublishRevision):
-            return
-        failure = ev.RevisionSyncFailed(
-            **event_fields(m),
-            workspace=work.workspace,
-            reason=reason,
-            message=message,
-            source_event=work.source_event,
-        )
-        await self._record_revision(work, failure)
-
-    async def _record_revision(self, work: syncwork.PublishRevision, event: ev.Event) -> None:
-        await facts.record(
-            self.js,
-            subject=subjects.revision(
-                work.namespace, work.repository, work.package, work.workspace
-            ),
-            boundary=subjects.package_wildcard(work.namespace, work.repository, work.package),
-            event=event,
-        )
+            fact = facts.about_revision(
+                work.namespace, work.repository, work.package, work.workspace, event
+            )
+        await facts.record_all(self.js, [fact])
 
 
 __all__ = ["DURABLE", "Settings", "Syncer"]
