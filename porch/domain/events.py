@@ -82,6 +82,8 @@ class RevisionCreated(Event, frozen=True, kw_only=True, tag="RevisionCreated.v1"
     labels: dict[str, str] = {}
     annotations: dict[str, str] = {}
     render_status: dict[str, Any] | None = None
+    # objects.kptfile_summary of the Kptfile (what the API objects mirror from it)
+    kptfile: dict[str, Any] | None = None
 
 
 class RevisionCreationRequested(
@@ -130,6 +132,7 @@ class RevisionResourcesUpdated(Event, frozen=True, kw_only=True, tag="RevisionRe
     workspace: str
     resources: dict[str, str]
     render_status: dict[str, Any] | None = None  # Porch's status.renderStatus
+    kptfile: dict[str, Any] | None = None  # objects.kptfile_summary; None: unchanged
 
 
 class RevisionResourcesRejected(
@@ -232,6 +235,7 @@ class RevisionDiscovered(Event, frozen=True, kw_only=True, tag="RevisionDiscover
     tasks: tuple[Task, ...] = ()  # from the commit's kpt:{json} lines, when present
     author: str = ""  # the commit author of the newest commit touching the package
     authored: str = ""  # its time, RFC 3339
+    kptfile: dict[str, Any] | None = None  # objects.kptfile_summary of its Kptfile
 
 
 class RevisionRemoved(Event, frozen=True, kw_only=True, tag="RevisionRemoved.v1"):

@@ -2,7 +2,9 @@
 
 The orchestrator stores these in the projection buckets; the apiserver only adds
 ``metadata.resourceVersion`` (the bucket revision). Computed fields live here, in one
-place: the ``kpt.dev/latest-revision`` label, ``status.deployment``, the Ready condition.
+place: the ``kpt.dev/latest-revision`` label, ``status.deployment``, the Ready condition,
+and what a revision mirrors from its Kptfile (``kptfile_summary``, computed once by the
+orchestrator when it reads the Kptfile and carried on the outcome events).
 Pure; no I/O.
 """
 
@@ -69,6 +71,7 @@ def revision_object(
     labels = dict(rev.labels)
     if latest:
         labels[packages.LATEST_LABEL] = "true"
+    kptfile = rev.kptfile or {}
     spec: dict[str, Any] = {
         "packageName": pkg.package,
         "repository": pkg.repository,
@@ -77,32 +80,110 @@ def revision_object(
         "lifecycle": rev.lifecycle,
         "tasks": [_task(t) for t in rev.tasks],
     }
-    status: dict[str, Any] = {"deployment": deployment}
-    if rev.published_by:
+    if kptfile.get("readinessGates"):
+        spec["readinessGates"] = kptfile["readinessGates"]
+    package_metadata = {k: kptfile[k] for k in ("labels", "annotations") if kptfile.get(k)}
+    if package_metadata:
+        spec["packageMetadata"] = package_metadata
+    # The projection is the controller: every generation it serves is observed.
+    status: dict[str, Any] = {"deployment": deployment, "observedGeneration": rev.generation}
+    if kptfile.get("upstreamLock"):
+        status["upstreamLock"] = kptfile["upstreamLock"]
+    if rev.published_by or rev.published_at:
         status["publishedBy"] = rev.published_by
         status["publishTimestamp"] = rev.published_at
-    if rev.synced_commit:
-        status["selfLock"] = {
-            "type": "git",
-            "git": {"ref": rev.synced_ref, "commit": rev.synced_commit},
-        }
+    # Where git-sync wrote the revision is not shown: it arrives asynchronously after each
+    # write, and changing the object then would move its resourceVersion under a client
+    # that just read it (a GET-then-PUT would get a spurious 409).
+    if kptfile.get("conditions"):
+        status["conditions"] = kptfile["conditions"]
+    meta = _metadata(
+        name=names.revision_name(
+            repository=pkg.repository, package=pkg.package, workspace=rev.workspace
+        ),
+        namespace=pkg.namespace,
+        uid=rev.uid,
+        created=rev.created,
+        generation=rev.generation,
+        labels=labels,
+        annotations=rev.annotations,
+    )
+    if rev.finalizers:
+        meta["finalizers"] = list(rev.finalizers)
+    if rev.owner_references:
+        meta["ownerReferences"] = [dict(o) for o in rev.owner_references]
+    if rev.deletion_timestamp:
+        meta["deletionTimestamp"] = rev.deletion_timestamp
     return {
         "apiVersion": f"{PORCH_GROUP}/{VERSION}",
         "kind": "PackageRevision",
-        "metadata": _metadata(
-            name=names.revision_name(
-                repository=pkg.repository, package=pkg.package, workspace=rev.workspace
-            ),
-            namespace=pkg.namespace,
-            uid=rev.uid,
-            created=rev.created,
-            generation=rev.generation,
-            labels=labels,
-            annotations=rev.annotations,
-        ),
+        "metadata": meta,
         "spec": spec,
         "status": status,
     }
+
+
+def resources_object(
+    revision: dict[str, Any], files: dict[str, str], render_status: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The PackageRevisionResources of a served revision: same name and metadata, the
+    file texts (path -> content) and the last render status."""
+    spec = revision["spec"]
+    meta = {
+        k: v
+        for k, v in revision["metadata"].items()
+        if k not in ("finalizers", "ownerReferences", "deletionTimestamp", "generation")
+    }
+    status: dict[str, Any] = {}
+    if render_status is not None:
+        status["renderStatus"] = render_status
+    return {
+        "apiVersion": f"{PORCH_GROUP}/{VERSION}",
+        "kind": "PackageRevisionResources",
+        "metadata": meta,
+        "spec": {
+            "packageName": spec["packageName"],
+            "workspaceName": spec["workspaceName"],
+            "revision": spec["revision"],
+            "repository": spec["repository"],
+            "resources": dict(sorted(files.items())),
+        },
+        "status": status,
+    }
+
+
+def kptfile_summary(kptfile: Any) -> dict[str, Any]:
+    """What the API objects mirror from a parsed Kptfile: metadata labels/annotations
+    (spec.packageMetadata), info.readinessGates, status.conditions, upstreamLock."""
+    if not isinstance(kptfile, dict):
+        return {}
+    meta = kptfile.get("metadata") or {}
+    info = kptfile.get("info") or {}
+    status = kptfile.get("status") or {}
+    found: dict[str, Any] = {
+        "labels": _strings(meta.get("labels") if isinstance(meta, dict) else None),
+        "annotations": _strings(meta.get("annotations") if isinstance(meta, dict) else None),
+        "readinessGates": [
+            {"conditionType": str(g.get("conditionType", ""))}
+            for g in (info.get("readinessGates") or [] if isinstance(info, dict) else [])
+            if isinstance(g, dict)
+        ],
+        "conditions": [
+            {k: str(c[k]) for k in ("type", "status", "reason", "message") if k in c}
+            for c in (status.get("conditions") or [] if isinstance(status, dict) else [])
+            if isinstance(c, dict)
+        ],
+        "upstreamLock": kptfile.get("upstreamLock")
+        if isinstance(kptfile.get("upstreamLock"), dict)
+        else None,
+    }
+    return {k: v for k, v in found.items() if v}
+
+
+def _strings(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v) for k, v in value.items()}
 
 
 def _task(task: Any) -> dict[str, Any]:
@@ -142,7 +223,9 @@ __all__ = [
     "CONFIG_GROUP",
     "PORCH_GROUP",
     "VERSION",
+    "kptfile_summary",
     "repository_object",
+    "resources_object",
     "revision_object",
     "revision_objects",
 ]

@@ -235,7 +235,9 @@ def evolve(state: State, event: ev.RepositoryEvent) -> State:
     if isinstance(event, ev.RepositoryConnected):
         return _readiness(state, "True", "Ready", "", event.time, commit=event.commit)
     if isinstance(event, ev.RepositoryConnectionFailed):
-        return _readiness(state, "False", event.reason, event.message, event.time)
+        # Porch's condition reason is always Error; git-sync's finer reason leads the message.
+        message = f"{event.reason}: {event.message}"
+        return _readiness(state, "False", "Error", message, event.time)
     if isinstance(event, ev.RepositoryUnregistered):
         return None
     return state  # facts that do not change the registration (RepositorySynced)

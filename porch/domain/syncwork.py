@@ -25,6 +25,7 @@ class GitTarget(msgspec.Struct, frozen=True, kw_only=True, tag="git"):
     secret_ref: str = ""
     author: str = ""
     email: str = ""
+    create_branch: bool = False  # spec.git.createBranch: git-sync creates a missing branch
 
 
 class OciTarget(msgspec.Struct, frozen=True, kw_only=True, tag="oci"):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
-import nats
 from nats.aio.client import Client
 
 from porch.errors import EventLogError
+from porch.eventlog import reading
 
 log = logging.getLogger(__name__)
 
@@ -61,17 +62,22 @@ async def _connect_once(url: str, *, name: str, connect_timeout: float) -> Clien
     async def error(exc: Exception) -> None:
         log.warning("NATS error: %s", exc)
 
-    return await nats.connect(
-        url,
-        name=name,
-        connect_timeout=connect_timeout,
-        allow_reconnect=True,
-        max_reconnect_attempts=-1,
-        reconnect_time_wait=0.5,
-        disconnected_cb=disconnected,
-        reconnected_cb=reconnected,
-        error_cb=error,
-    )
+    # Every connection gets the leaner header parser (``reading.Connection``): it matters on
+    # replay, where every event carries headers. The options go as a dict because the
+    # client's annotations say ``int`` for timeouts it takes as seconds in floats.
+    options: dict[str, Any] = {
+        "name": name,
+        "connect_timeout": connect_timeout,
+        "allow_reconnect": True,
+        "max_reconnect_attempts": -1,
+        "reconnect_time_wait": 0.5,
+        "disconnected_cb": disconnected,
+        "reconnected_cb": reconnected,
+        "error_cb": error,
+    }
+    nc = reading.Connection()
+    await nc.connect(url, **options)
+    return nc
 
 
 __all__ = ["connect"]

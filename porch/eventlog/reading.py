@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 
+from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext, api
 
@@ -20,16 +21,51 @@ from porch.eventlog.streams import EVENTS_STREAM
 
 log = logging.getLogger(__name__)
 
+# Messages taken from the subscription but not yet read. Small on purpose: flow control
+# answers only once a message is delivered here, so this bounds how far the server runs
+# ahead of a slow reader (and how much the client must parse before a reply to a write).
+QUEUE = 1_000
+
+
+class Connection(Client):
+    """nats-py's client with a leaner header parser. The stock one tests every character of
+    every header name in Python: about 20 µs per event, a fifth of the budget of a cold
+    start over 100,000 events. Same result: ``Name: value`` lines; a name that is not
+    ASCII or holds whitespace is skipped. Connect with ``await Connection().connect(...)``.
+    """
+
+    @staticmethod
+    def _parse_header_lines(raw: bytes) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for line in raw.split(b"\r\n"):
+            name, sep, value = line.partition(b":")
+            name = name.strip()
+            if sep and name.isascii() and len(name.split()) == 1:
+                out[name.decode()] = value.strip().decode("utf-8", "replace")
+        return out
+
 
 def to_record(msg: Msg) -> records.Record:
-    meta = msg.metadata
+    seq, pending = _position(msg)
     return records.Record(
-        seq=int(meta.sequence.stream),
+        seq=seq,
         subject=msg.subject,
         data=msg.data,
-        headers=dict(msg.headers or {}),
-        pending=int(meta.num_pending),
+        headers=msg.headers or {},
+        pending=pending,
     )
+
+
+def _position(msg: Msg) -> tuple[int, int]:
+    """(stream sequence, messages pending) from the ack subject, read directly: this runs
+    once per event on replay, and the client's general metadata parser costs more.
+    ``$JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<dseq>.<ts>.<pending>`` (the v2 form
+    adds a domain and an account hash after ``ACK`` and a random token at the end)."""
+    tokens = msg.reply.split(".")
+    if len(tokens) == 9:
+        return int(tokens[5]), int(tokens[8])
+    meta = msg.metadata
+    return int(meta.sequence.stream), int(meta.num_pending)
 
 
 async def follow(
@@ -44,7 +80,7 @@ async def follow(
         deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE if after else api.DeliverPolicy.ALL,
         opt_start_seq=after + 1 if after else None,
     )
-    queue: asyncio.Queue[Msg] = asyncio.Queue(maxsize=10_000)
+    queue: asyncio.Queue[Msg] = asyncio.Queue(maxsize=QUEUE)
 
     async def deliver(msg: Msg) -> None:
         await queue.put(msg)
@@ -94,4 +130,4 @@ async def read(
     return out
 
 
-__all__ = ["follow", "read", "to_record"]
+__all__ = ["Connection", "follow", "read", "to_record"]

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 EVENTS_STREAM = "PORCH_EVENTS"
 SYNC_STREAM = "PORCH_SYNC"
+TASK_STREAM = "PORCH_TASKS"
 BLOB_BUCKET = "porch_blobs"
 DUPLICATE_WINDOW_S = 600.0
 MAX_EVENT_BYTES = 1024 * 1024
@@ -55,6 +56,18 @@ def sync_config(layout: Layout) -> api.StreamConfig:
     )
 
 
+def task_config(layout: Layout) -> api.StreamConfig:
+    return api.StreamConfig(
+        name=TASK_STREAM,
+        description="Tasks for the orchestrator: each message is removed once acknowledged",
+        subjects=[f"{subjects.TASK_PREFIX}.>"],
+        retention=api.RetentionPolicy.WORK_QUEUE,
+        storage=api.StorageType.FILE,
+        num_replicas=layout.replicas,
+        duplicate_window=DUPLICATE_WINDOW_S,
+    )
+
+
 async def ensure_stream(js: JetStreamContext, config: api.StreamConfig) -> None:
     """Create the stream, or update it when its settings drifted."""
     assert config.name is not None
@@ -65,12 +78,19 @@ async def ensure_stream(js: JetStreamContext, config: api.StreamConfig) -> None:
         log.info("created stream %s", config.name)
         return
     current = info.config
-    wanted = (config.subjects, config.duplicate_window, config.max_msg_size, config.allow_direct)
+    # Unset fields come back with the server's defaults; compare those, or every start
+    # would "update" an unchanged stream.
+    wanted = (
+        config.subjects,
+        config.duplicate_window,
+        config.max_msg_size if config.max_msg_size is not None else -1,
+        bool(config.allow_direct),
+    )
     if (
         current.subjects,
         current.duplicate_window,
         current.max_msg_size,
-        current.allow_direct,
+        bool(current.allow_direct),
     ) != wanted:
         await js.update_stream(config)
         log.info("updated stream %s", config.name)
@@ -80,6 +100,7 @@ async def ensure_all(js: JetStreamContext, layout: Layout | None = None) -> None
     layout = layout or Layout()
     await ensure_stream(js, events_config(layout))
     await ensure_stream(js, sync_config(layout))
+    await ensure_stream(js, task_config(layout))
 
 
 __all__ = [
@@ -87,9 +108,11 @@ __all__ = [
     "EVENTS_STREAM",
     "MAX_EVENT_BYTES",
     "SYNC_STREAM",
+    "TASK_STREAM",
     "Layout",
     "ensure_all",
     "ensure_stream",
     "events_config",
     "sync_config",
+    "task_config",
 ]

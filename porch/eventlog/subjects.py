@@ -16,6 +16,7 @@ EVENTS_PREFIX = "porch.ev"
 ALL_EVENTS = f"{EVENTS_PREFIX}.>"
 REPO_TOKEN = "_repo"
 SYNC_PREFIX = "porch.sync"
+TASK_PREFIX = "porch.task"
 
 
 def repository(namespace: str, name: str) -> str:
@@ -34,6 +35,10 @@ def package_wildcard(namespace: str, repo: str, package: str) -> str:
 
 def sync_work(namespace: str, repo: str) -> str:
     return f"{SYNC_PREFIX}.{encode_token(namespace)}.{encode_token(repo)}"
+
+
+def task_work(namespace: str, repo: str) -> str:
+    return f"{TASK_PREFIX}.{encode_token(namespace)}.{encode_token(repo)}"
 
 
 @dataclass(frozen=True)
@@ -81,5 +86,6 @@ __all__ = [
     "repository",
     "revision",
     "sync_work",
+    "task_work",
     "unkey",
 ]

@@ -9,7 +9,7 @@ import pytest
 from nats.js import JetStreamContext
 
 from porch.domain import events as ev
-from porch.domain import packages, repository, snapshots, syncwork
+from porch.domain import packages, repository, snapshots, syncwork, taskwork
 from porch.domain.common import Actor, CommandMeta
 from porch.eventlog import appending, buckets, streams, subjects
 from porch_orchestrator import projecting
@@ -50,7 +50,14 @@ async def package_command(
     return state
 
 
-async def _append(js: JetStreamContext, subject: str, boundary: str | None, event: ev.Event) -> int:
+async def _append(
+    js: JetStreamContext,
+    subject: str,
+    boundary: str | None,
+    event: ev.Event,
+    *,
+    msg_id: str = "",
+) -> int:
     expected = await appending.last_sequence(js, boundary or subject)
     return await appending.append(
         js,
@@ -58,7 +65,7 @@ async def _append(js: JetStreamContext, subject: str, boundary: str | None, even
             subject=subject,
             data=ev.encode(event),
             event_type=ev.type_of(event),
-            msg_id=event.command_id,
+            msg_id=msg_id or event.command_id,
             expected=expected,
             boundary=boundary,
         ),
@@ -66,18 +73,34 @@ async def _append(js: JetStreamContext, subject: str, boundary: str | None, even
 
 
 async def publish(js: JetStreamContext, package: str, workspace: str) -> packages.PackageState:
+    """Create (answering the request as the task worker would), propose, approve."""
     state = packages.empty(namespace=NS, repository=REPO, package=package)
-    state = await package_command(
-        js,
-        state,
-        packages.CreateRevision(
-            meta=meta(),
-            workspace=workspace,
-            uid=f"u-{package}-{workspace}",
-            tasks=(ev.Task(type="init", init={}),),
-            resources={"Kptfile": "0" * 64},
-        ),
+    create = packages.CreateRevision(
+        meta=meta(),
+        workspace=workspace,
+        uid=f"u-{package}-{workspace}",
+        tasks=(ev.Task(type="init", init={}),),
     )
+    (requested,) = packages.decide(state, create)
+    assert isinstance(requested, ev.RevisionCreationRequested)
+    boundary = subjects.package_wildcard(NS, REPO, package)
+    subject = subjects.revision(NS, REPO, package, workspace)
+    seq = await _append(js, subject, boundary, requested)
+    state = packages.evolve(state, requested)
+    work = taskwork.RunTask(
+        namespace=NS,
+        repository=REPO,
+        package=package,
+        workspace=workspace,
+        request=requested,
+        request_seq=seq,
+        source_event=requested.id,
+    )
+    answer = taskwork.succeeded(
+        work, time=requested.time, resources={"Kptfile": "0" * 64}, render_status=None
+    )
+    await _append(js, subject, boundary, answer, msg_id=taskwork.outcome_id(requested.id))
+    state = packages.evolve(state, answer)
     state = await package_command(
         js, state, packages.ChangeLifecycle(meta=meta(), workspace=workspace, lifecycle="Proposed")
     )
@@ -109,8 +132,12 @@ async def test_projects_resumes_from_checkpoint_and_rebuilds_identically(
     nginx = revs[snapshots.object_key(NS, "blueprints.nginx.v1")]
     assert nginx["spec"]["revision"] == 1  # type: ignore[index]
     assert nginx["metadata"]["labels"] == {"kpt.dev/latest-revision": "true"}  # type: ignore[index]
+    # Connect the repository, publish nginx v1: its draft and proposal branches are
+    # retired by the approval replayed with them, and its creation request is answered.
     work = await js.stream_info(streams.SYNC_STREAM)
-    assert work.state.messages == 2  # connect the repository, publish nginx v1
+    assert work.state.messages == 2
+    tasks = await js.stream_info(streams.TASK_STREAM)
+    assert tasks.state.messages == 0
 
     # A restarted orchestrator resumes from the checkpoint, not from the start.
     second = projecting.Projector(js, live, emit_work=True)
@@ -118,7 +145,7 @@ async def test_projects_resumes_from_checkpoint_and_rebuilds_identically(
     assert second.checkpoint == first.checkpoint > 0
     await publish(js, "redis", "v1")
     await run_to_end(second, js)
-    assert second.applied == 3  # only the new events were read
+    assert second.applied == 4  # only the new events were read
     assert len(await objects(js, live.revisions)) == 2
 
     # Rebuild from sequence 0 into fresh buckets gives the same objects, and no new work.
@@ -126,6 +153,7 @@ async def test_projects_resumes_from_checkpoint_and_rebuilds_identically(
     assert rebuilt.checkpoint == second.checkpoint
     assert await projecting.compare(js, live, snapshots.Buckets("porch_rebuild")) == []
     assert (await js.stream_info(streams.SYNC_STREAM)).state.messages == 3
+    assert (await js.stream_info(streams.TASK_STREAM)).state.messages == 0
 
 
 async def test_replay_over_existing_projection_is_idempotent(js: JetStreamContext) -> None:
@@ -144,6 +172,7 @@ async def test_replay_over_existing_projection_is_idempotent(js: JetStreamContex
     assert await objects(js, live.revisions) == before
     # Work items are deduplicated by message id: still one per effect.
     assert (await js.stream_info(streams.SYNC_STREAM)).state.messages == 2
+    assert (await js.stream_info(streams.TASK_STREAM)).state.messages == 0
 
 
 async def test_unknown_event_types_are_skipped(js: JetStreamContext) -> None:

@@ -56,6 +56,23 @@ def created(
     )
 
 
+def outcome(
+    ws: str, command_id: str, *, labels: dict[str, str] | None = None
+) -> ev.RevisionCreated:
+    """The orchestrator's answer to a creation request."""
+    return ev.RevisionCreated(
+        **_common(meta(command_id)),
+        namespace=NS,
+        repository=REPO,
+        package=PKG,
+        workspace=ws,
+        uid="ignored",
+        tasks=(INIT,),
+        resources=dict(FILES),
+        labels=labels or {},
+    )
+
+
 def proposed(ws: str) -> ev.RevisionProposed:
     return ev.RevisionProposed(**_common(meta()), workspace=ws)
 
@@ -93,7 +110,7 @@ def then_fold(state: packages.PackageState, events: list[ev.PackageEvent]) -> pa
 
 def create(ws: str, **kw: Any) -> packages.CreateRevision:
     m = kw.pop("meta", None) or meta()
-    fields: dict[str, Any] = {"tasks": (INIT,), "resources": dict(FILES), "uid": f"uid-{ws}"}
+    fields: dict[str, Any] = {"tasks": (INIT,), "uid": f"uid-{ws}"}
     fields.update(kw)
     return packages.CreateRevision(meta=m, workspace=ws, **fields)
 
@@ -129,7 +146,7 @@ def lifecycle_of(state: packages.PackageState, ws: str) -> str:
 # --- create -----------------------------------------------------------------------------
 
 
-def test_create_draft_emits_revision_created_with_everything_from_the_command() -> None:
+def test_create_draft_requests_the_creation_with_everything_from_the_command() -> None:
     state = given()
     m = meta("create-1")
     command = packages.CreateRevision(
@@ -137,7 +154,8 @@ def test_create_draft_emits_revision_created_with_everything_from_the_command() 
         workspace="v1",
         uid="uid-1",
         tasks=(INIT,),
-        resources=dict(FILES),
+        inputs={"k": "v"},
+        deployment=True,
         labels={"team": "web"},
         annotations={"note": "x"},
     )
@@ -145,7 +163,7 @@ def test_create_draft_emits_revision_created_with_everything_from_the_command() 
     events = packages.decide(state, command)
 
     assert events == [
-        ev.RevisionCreated(
+        ev.RevisionCreationRequested(
             **_common(m),
             namespace=NS,
             repository=REPO,
@@ -153,20 +171,38 @@ def test_create_draft_emits_revision_created_with_everything_from_the_command() 
             workspace="v1",
             uid="uid-1",
             tasks=(INIT,),
-            resources=dict(FILES),
+            inputs={"k": "v"},
+            deployment=True,
             labels={"team": "web"},
             annotations={"note": "x"},
         )
     ]
-    rev = then_fold(state, events).revisions["v1"]
+    after = then_fold(state, events)
+    assert after.revisions == {}  # pending: reserved, not served
+    assert objects.revision_objects(after, deployment=False) == {}
+    assert list(after.pending) == ["v1"]
+
+
+def test_the_outcome_turns_the_pending_creation_into_a_draft() -> None:
+    m = meta("create-1", time="2026-01-01T00:00:05Z")
+    state = then_fold(given(), packages.decide(given(), create("v1", meta=m, uid="uid-1")))
+
+    done = then_fold(state, [outcome("v1", "create-1", labels={"team": "web"})])
+
+    assert done.pending == {}
+    rev = done.revisions["v1"]
     assert (rev.lifecycle, rev.revision, rev.generation) == (packages.DRAFT, 0, 1)
-    assert (rev.created, rev.created_by) == (T0, ALICE.user)
+    assert (rev.uid, rev.created, rev.created_by) == ("uid-1", "2026-01-01T00:00:05Z", ALICE.user)
+    assert (rev.resources, rev.labels) == (FILES, {"team": "web"})
 
 
-def test_create_without_a_task_is_allowed() -> None:
+def test_create_without_a_task_requests_init_with_porchs_default_description() -> None:
     events = packages.decide(given(), create("v1", tasks=()))
 
-    assert [type(e) for e in events] == [ev.RevisionCreated]
+    assert [type(e) for e in events] == [ev.RevisionCreationRequested]
+    assert events[0].tasks == (  # type: ignore[union-attr]
+        ev.Task(type="init", init={"description": f"{PKG} description"}),
+    )
 
 
 @pytest.mark.parametrize(
@@ -206,7 +242,7 @@ def test_workspace_is_unique_whatever_the_lifecycle_of_its_holder() -> None:
 def test_workspace_of_a_deleted_revision_can_be_reused() -> None:
     state = given(created("v1"), deleted("v1"))
 
-    assert [type(e) for e in packages.decide(state, create("v1"))] == [ev.RevisionCreated]
+    assert [type(e) for e in packages.decide(state, create("v1"))] == [ev.RevisionCreationRequested]
 
 
 @pytest.mark.parametrize("value", ["true", "false", ""])
@@ -422,7 +458,8 @@ def test_revision_numbers_are_never_reused_after_deleting_the_latest() -> None:
 def test_revision_numbers_are_never_reused_after_deleting_every_revision() -> None:
     state = given(published("v1", 1), deletion_proposed("v1"), deleted("v1"))
     assert state.revisions == {}
-    state = then_fold(state, packages.decide(state, create("v2")))
+    state = then_fold(state, packages.decide(state, create("v2", meta=meta("c-v2"))))
+    state = then_fold(state, [outcome("v2", "c-v2")])
     state = then_fold(state, packages.decide(state, lifecycle("v2", packages.PROPOSED)))
 
     [event] = packages.decide(state, approval("v2", packages.PUBLISHED))
@@ -549,9 +586,18 @@ def test_update_resources_of_a_draft() -> None:
 
     events = packages.decide(state, update_resources("v1", new))
 
-    assert [type(e) for e in events] == [ev.RevisionResourcesUpdated]
-    rev = then_fold(state, events).revisions["v1"]
-    assert (rev.resources, rev.generation) == (new, 2)
+    assert [type(e) for e in events] == [ev.RevisionResourcesSubmitted]
+    submitted = then_fold(state, events)
+    assert submitted.revisions["v1"].resources == FILES  # not rendered yet
+    rendered = ev.RevisionResourcesUpdated(
+        **_common(meta(events[0].command_id)),
+        workspace="v1",
+        resources=new,
+        render_status={"result": {"exitCode": 0}},
+    )
+    rev = then_fold(submitted, [rendered]).revisions["v1"]
+    assert (rev.resources, rev.generation, rev.pending_submission) == (new, 2, "")
+    assert rev.render_status == {"result": {"exitCode": 0}}
 
 
 @pytest.mark.parametrize(

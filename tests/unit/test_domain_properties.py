@@ -45,6 +45,7 @@ class PackageMachine(RuleBasedStateMachine):
         self.history: list[ev.PackageEvent] = []
         self.steps = 0
         self.approvals: list[int] = []
+        self.contents: dict[str, dict[str, str]] = {}
         # uid -> (resources, tasks) frozen at approval
         self.frozen: dict[str, tuple[dict[str, str], tuple[ev.Task, ...]]] = {}
 
@@ -85,14 +86,63 @@ class PackageMachine(RuleBasedStateMachine):
                 workspace=ws,
                 uid=f"uid-{m.command_id}",
                 tasks=(task, task) if two_tasks else (task,),
-                resources=resources,
                 labels=labels,
             )
         )
+        self.contents[m.command_id] = resources
 
-    @rule(ws=WORKSPACES, resources=CONTENTS)
-    def update_resources(self, ws: str, resources: dict[str, str]) -> None:
-        self._run(packages.UpdateResources(meta=self._meta(), workspace=ws, resources=resources))
+    @rule(ws=WORKSPACES, succeed=st.booleans())
+    def orchestrator_answers(self, ws: str, succeed: bool) -> None:
+        """The task worker's outcome for a pending creation, or a stale failure (ignored).
+        A success with no request is how histories before requests were written: adopted."""
+        pending = self.state.pending.get(ws)
+        succeed = succeed and pending is not None
+        command_id = pending.command_id if pending else "stale"
+        m = CommandMeta(command_id=command_id, time="2026-01-01T00:01:00Z", actor=ACTOR)
+        fields = {"id": f"outcome-{self._meta().command_id}", "time": m.time, "actor": ACTOR}
+        if succeed:
+            outcome: ev.PackageEvent = ev.RevisionCreated(
+                **fields,
+                command_id=command_id,
+                namespace="ns",
+                repository="repo",
+                package="pkg/sub",
+                workspace=ws,
+                uid="ignored",
+                tasks=(ev.Task(type="init", init={"description": ws}),),
+                resources=self.contents.get(command_id, {}),
+            )
+        else:
+            outcome = ev.RevisionCreationFailed(
+                **fields, command_id=command_id, workspace=ws, reason="RenderFailed", message="x"
+            )
+        before = self.state
+        self.state = packages.evolve(self.state, outcome)
+        self.history.append(outcome)
+        if not succeed or pending is None:
+            assert self.state.revisions == before.revisions  # failures leave nothing
+        if pending is not None:
+            assert ws not in self.state.pending
+
+    @rule(ws=WORKSPACES, resources=CONTENTS, accept=st.booleans())
+    def update_resources(self, ws: str, resources: dict[str, str], accept: bool) -> None:
+        m = self._meta()
+        self._run(packages.UpdateResources(meta=m, workspace=ws, resources=resources))
+        rev = self.state.revisions.get(ws)
+        if rev is None or rev.pending_submission != m.command_id:
+            return
+        fields = {"id": f"render-{m.command_id}", "time": m.time, "actor": ACTOR}
+        answer: ev.PackageEvent = (
+            ev.RevisionResourcesUpdated(
+                **fields, command_id=m.command_id, workspace=ws, resources=resources
+            )
+            if accept
+            else ev.RevisionResourcesRejected(
+                **fields, command_id=m.command_id, workspace=ws, reason="RenderFailed", message="x"
+            )
+        )
+        self.state = packages.evolve(self.state, answer)
+        self.history.append(answer)
 
     @rule(ws=WORKSPACES, labels=LABELS)
     def update_metadata(self, ws: str, labels: dict[str, str]) -> None:
@@ -112,6 +162,7 @@ class PackageMachine(RuleBasedStateMachine):
     def publish(self, ws: str, resources: dict[str, str]) -> None:
         """Publishing is rare by chance alone; walk the happy path on purpose."""
         self.create(ws, resources, {}, two_tasks=False)
+        self.orchestrator_answers(ws, succeed=True)
         self._run(packages.ChangeLifecycle(meta=self._meta(), workspace=ws, lifecycle="Proposed"))
         self._run(packages.ChangeApproval(meta=self._meta(), workspace=ws, lifecycle="Published"))
 
@@ -183,6 +234,16 @@ class PackageMachine(RuleBasedStateMachine):
     def folding_is_deterministic(self) -> None:
         once, twice = _fold(self.history), _fold(list(self.history))
         assert once == twice == self.state
+
+    @invariant()
+    def a_workspace_is_either_pending_or_served(self) -> None:
+        assert not set(self.state.pending) & set(self.state.revisions)
+
+    @invariant()
+    def pending_creations_are_never_served(self) -> None:
+        rendered = objects.revision_objects(self.state, deployment=False)
+        served = {obj["spec"]["workspaceName"] for obj in rendered.values()}
+        assert served == set(self.state.revisions)
 
     @invariant()
     def event_ids_are_unique(self) -> None:

@@ -349,14 +349,14 @@ def test_last_transition_time_changes_only_when_the_status_flips() -> None:
     condition = _ready(state)
     assert (condition["status"], condition["reason"], condition["message"]) == (
         "False",
-        "AuthFailed",
-        "denied",
+        "Error",
+        "AuthFailed: denied",
     )
     assert condition["lastTransitionTime"] == "2026-01-01T00:03:00Z"
 
     state = fold(state, [failed("2026-01-01T00:04:00Z", "BranchNotFound", "no main")])
     condition = _ready(state)
-    assert (condition["reason"], condition["message"]) == ("BranchNotFound", "no main")
+    assert (condition["reason"], condition["message"]) == ("Error", "BranchNotFound: no main")
     assert condition["lastTransitionTime"] == "2026-01-01T00:03:00Z"
 
     state = fold(state, [connected("2026-01-01T00:05:00Z")])

@@ -1,22 +1,27 @@
 """The orchestrator's pure fold (``porch_orchestrator.projection.Projection``).
 
-Events go in with their stream sequence and subject; API objects, stored states and
-git-sync work items come out. No buckets, no NATS: the buckets are modelled as dicts.
+Events go in with their stream sequence and subject; API objects, stored states,
+git-sync work items and task work items come out. No buckets, no NATS: the buckets are
+modelled as dicts.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from porch.domain import events as ev
-from porch.domain import packages, repository, snapshots, syncwork
+from porch.domain import objects, packages, repository, snapshots, syncwork, taskwork
 from porch.domain.common import Actor
 from porch.eventlog import subjects
 from porch.eventlog.subjects import Aggregate
+from porch_orchestrator import confirming
 from porch_orchestrator.projection import Changes, Projection
 
 NS = "team-a"
@@ -53,6 +58,7 @@ class Stream:
         default_factory=dict
     )
     work: list[tuple[str, syncwork.Work]] = field(default_factory=list)
+    tasks: list[tuple[str, taskwork.RunTask]] = field(default_factory=list)
     log: list[tuple[int, Aggregate, ev.AnyEvent]] = field(default_factory=list)
 
     def apply(self, where: Aggregate, event: ev.AnyEvent, *, seq: int | None = None) -> Changes:
@@ -76,6 +82,7 @@ class Stream:
                     bucket[key] = obj
         self.state.update(changes.state)
         self.work.extend(changes.work)
+        self.tasks.extend(changes.tasks)
 
     # --- event builders ---------------------------------------------------------------
 
@@ -94,7 +101,12 @@ class Stream:
         return self.apply(Aggregate(NS, repo), ev.RepositoryUnregistered(**_common(self.seq + 1)))
 
     def create(
-        self, repo: str, pkg: str, ws: str, resources: dict[str, str] | None = None
+        self,
+        repo: str,
+        pkg: str,
+        ws: str,
+        resources: dict[str, str] | None = None,
+        task: ev.Task | None = None,
     ) -> Changes:
         event = ev.RevisionCreated(
             **_common(self.seq + 1),
@@ -103,8 +115,23 @@ class Stream:
             package=pkg,
             workspace=ws,
             uid=f"uid-{repo}-{pkg}-{ws}",
-            tasks=(ev.Task(type="init", init={"description": pkg}),),
+            tasks=(task or ev.Task(type="init", init={"description": pkg}),),
             resources=resources or {"Kptfile": "f" * 64},
+        )
+        return self.apply(Aggregate(NS, repo, pkg, ws), event)
+
+    def request(self, repo: str, pkg: str, ws: str, *, command: str = "") -> Changes:
+        common = _common(self.seq + 1)
+        if command:
+            common["command_id"] = command
+        event = ev.RevisionCreationRequested(
+            **common,
+            namespace=NS,
+            repository=repo,
+            package=pkg,
+            workspace=ws,
+            uid=f"uid-{repo}-{pkg}-{ws}",
+            tasks=(ev.Task(type="init", init={"description": pkg}),),
         )
         return self.apply(Aggregate(NS, repo, pkg, ws), event)
 
@@ -310,31 +337,269 @@ def test_approval_on_a_git_repository_yields_one_publish_work_item() -> None:
         author=ACTOR.user,
         time="2026-01-01T00:00:00Z",
         source_event=f"evt-{s.seq}",
+        task={"type": "init", "init": {"description": "apps/web"}},
     )
     assert syncwork.message_id(work) == f"publish.v1:evt-{s.seq}"
     assert syncwork.decode(syncwork.encode(work)) == work
 
 
-def test_approval_on_an_oci_repository_yields_no_work() -> None:
+GIT_TARGET = syncwork.GitTarget(
+    url="https://git.example.com/bp.git",
+    branch="deploy",
+    directory="pkgs",
+    secret_ref="git-creds",
+    author="Porch Bot",
+    email="bot@example.com",
+)
+
+
+def _only(changes: Changes) -> syncwork.Work:
+    [(subject, work)] = changes.work
+    assert subject == subjects.sync_work(NS, "bp")
+    assert syncwork.decode(syncwork.encode(work)) == work
+    return work
+
+
+def test_approval_on_an_oci_repository_targets_the_registry() -> None:
     s = Stream()
     s.register("bp", OCI_SPEC)
 
+    work = _only(s.publish("bp", "web", "ws1", 1))
+
+    assert isinstance(work, syncwork.PublishRevision)
+    assert work.target == syncwork.OciTarget(registry="r.example.com/bp")
+    assert all(isinstance(w.target, syncwork.OciTarget) for _, w in s.work)
+
+
+@pytest.mark.parametrize(
+    ("task", "message"),
+    [
+        (ev.Task(type="init", init={"description": "d"}), "Creating new empty revision"),
+        (
+            ev.Task(type="clone", clone={"upstreamRef": {"upstreamRef": {"name": "up.p.v1"}}}),
+            "Creating new revision by cloning",
+        ),
+        (
+            ev.Task(type="edit", edit={"sourceRef": {"name": "bp.web.v1"}}),
+            "Creating new revision by copying previous revision",
+        ),
+        (
+            ev.Task(type="upgrade", upgrade={"newUpstreamRef": {"name": "up.p.v2"}}),
+            "Upgrading revision",
+        ),
+    ],
+)
+def test_a_created_revision_is_written_as_a_draft_with_porchs_message(
+    task: ev.Task, message: str
+) -> None:
+    s = Stream()
+    s.register("bp")
+    digests = {"Kptfile": "1" * 64}
+
+    work = _only(s.create("bp", "web", "ws1", resources=digests, task=task))
+
+    assert work == syncwork.WriteDraft(
+        namespace=NS,
+        repository="bp",
+        package="web",
+        workspace="ws1",
+        lifecycle="Draft",
+        resources=digests,
+        target=GIT_TARGET,
+        author=ACTOR.user,
+        time="2026-01-01T00:00:00Z",
+        message=message,
+        task=msgspec.to_builtins(task),
+        source_event=f"evt-{s.seq}",
+    )
+    assert work.task is not None
+    assert work.task["type"] == task.type
+    assert syncwork.message_id(work) == f"draft.v1:evt-{s.seq}"
+
+
+def test_rendered_resources_are_written_as_a_render_commit() -> None:
+    s = Stream()
+    s.register("bp")
+    s.create("bp", "web", "ws1")
+
+    work = _only(
+        s.revision_event(
+            "bp", "web", "ws1", ev.RevisionResourcesUpdated, resources={"Kptfile": "2" * 64}
+        )
+    )
+
+    assert isinstance(work, syncwork.WriteDraft)
+    assert (work.message, work.task, work.lifecycle) == (
+        "Rendering package",
+        {"type": "render"},
+        "Draft",
+    )
+    assert work.resources == {"Kptfile": "2" * 64}
+
+
+def test_propose_and_reject_move_the_branch() -> None:
+    s = Stream()
+    s.register("bp")
+    s.create("bp", "web", "ws1")
+
+    proposed = _only(s.revision_event("bp", "web", "ws1", ev.RevisionProposed))
+    rejected = _only(s.revision_event("bp", "web", "ws1", ev.RevisionRejected))
+
+    assert isinstance(proposed, syncwork.MoveRevision)
+    assert isinstance(rejected, syncwork.MoveRevision)
+    assert (proposed.to_lifecycle, rejected.to_lifecycle) == ("Proposed", "Draft")
+    assert proposed.workspace == rejected.workspace == "ws1"
+    assert proposed.source_event != rejected.source_event
+
+
+def test_deletion_proposal_and_its_rejection_mark_the_published_revision() -> None:
+    s = Stream()
+    s.register("bp")
+    s.publish("bp", "web", "ws1", 3)
+
+    proposed = _only(s.revision_event("bp", "web", "ws1", ev.RevisionDeletionProposed))
+    undone = _only(s.revision_event("bp", "web", "ws1", ev.RevisionDeletionRejected))
+
+    assert isinstance(proposed, syncwork.MarkDeletion)
+    assert isinstance(undone, syncwork.MarkDeletion)
+    assert (proposed.revision, proposed.proposed) == (3, True)
+    assert (undone.revision, undone.proposed) == (3, False)
+
+
+def test_deleting_a_revision_deletes_it_from_git_with_what_it_was() -> None:
+    s = Stream()
+    s.register("bp")
+    s.publish("bp", "web", "ws1", 2)
+    s.revision_event("bp", "web", "ws1", ev.RevisionDeletionProposed)
+
+    work = _only(s.revision_event("bp", "web", "ws1", ev.RevisionDeleted))
+
+    assert isinstance(work, syncwork.DeleteRevision)
+    assert (work.lifecycle, work.revision, work.workspace) == ("DeletionProposed", 2, "ws1")
+    assert work.author == ACTOR.user
+
+
+def test_a_finalized_deletion_deletes_from_git_when_the_last_finalizer_goes() -> None:
+    s = Stream()
+    s.register("bp")
+    s.create("bp", "web", "ws1")
+    s.revision_event(
+        "bp",
+        "web",
+        "ws1",
+        ev.RevisionMetadataUpdated,
+        labels={},
+        annotations={},
+        finalizers=("example.com/hold",),
+    )
+    s.work.clear()
+
+    started = s.revision_event("bp", "web", "ws1", ev.RevisionDeletionStarted)
+    assert started.work == []
+    done = s.revision_event(
+        "bp", "web", "ws1", ev.RevisionMetadataUpdated, labels={}, annotations={}, finalizers=()
+    )
+
+    work = _only(done)
+    assert isinstance(work, syncwork.DeleteRevision)
+    assert (work.lifecycle, work.revision) == ("Draft", 0)
+
+
+def test_facts_read_from_git_cause_no_git_work() -> None:
+    s = Stream()
+    s.register("bp")
+    s.work.clear()
+
+    s.revision_event(
+        "bp",
+        "web",
+        "v1",
+        ev.RevisionDiscovered,
+        namespace=NS,
+        repository="bp",
+        package="web",
+        lifecycle="Published",
+        revision=1,
+        resources={"Kptfile": "3" * 64},
+        commit="c1",
+        ref="refs/tags/pkgs/web/v1",
+    )
+    s.revision_event("bp", "web", "v1", ev.RevisionRemoved, ref="refs/tags/pkgs/web/v1")
+    s.revision_event(
+        "bp", "web", "v1", ev.RevisionSynced, revision=1, commit="c", ref="r", source_event="e"
+    )
+
+    assert s.work == []
+    assert s.tasks == []
+
+
+def test_revision_events_of_a_repository_of_unknown_type_yield_no_work() -> None:
+    s = Stream()
+    s.register("bp", {"type": "svn"})
     s.publish("bp", "web", "ws1", 1)
 
     assert s.work == []
 
 
-def test_other_revision_events_yield_no_work() -> None:
+# --- task work items -----------------------------------------------------------------------
+
+
+def test_a_creation_request_becomes_one_task_for_the_worker() -> None:
     s = Stream()
     s.register("bp")
-    s.work.clear()
 
+    changes = s.request("bp", "web", "ws1")
+
+    [(subject, task)] = changes.tasks
+    assert subject == subjects.task_work(NS, "bp")
+    assert (task.namespace, task.repository, task.package, task.workspace) == (
+        NS,
+        "bp",
+        "web",
+        "ws1",
+    )
+    assert isinstance(task.request, ev.RevisionCreationRequested)
+    assert task.request_seq == s.seq
+    assert task.source_event == task.request.id
+    assert taskwork.decode(taskwork.encode(task)) == task
+    assert taskwork.message_id(task) == f"task.v1:{task.request.id}"
+    assert changes.work == []  # nothing goes to Git before the task answered
+    assert changes.revisions == {}  # a pending creation is not served
+
+
+def test_a_replayed_request_enqueues_nothing() -> None:
+    s = Stream()
+    s.register("bp")
+    s.request("bp", "web", "ws1", command="first")
+    seq, where, event = s.log[-1]
+
+    assert s.projection.apply(seq=seq, where=where, event=event).empty
+    assert len(s.tasks) == 1
+
+
+def test_submitted_resources_become_a_render_task_and_the_answers_none() -> None:
+    s = Stream()
+    s.register("bp")
     s.create("bp", "web", "ws1")
-    s.revision_event("bp", "web", "ws1", ev.RevisionProposed)
-    s.revision_event("bp", "web", "ws1", ev.RevisionRejected)
-    s.revision_event("bp", "web", "ws1", ev.RevisionDeleted)
 
-    assert s.work == []
+    submitted = s.revision_event(
+        "bp",
+        "web",
+        "ws1",
+        ev.RevisionResourcesSubmitted,
+        resources={"Kptfile": "4" * 64},
+        push_on_render_failure=True,
+    )
+    [(_, task)] = submitted.tasks
+    assert isinstance(task.request, ev.RevisionResourcesSubmitted)
+    assert taskwork.push_on_render_failure(task)
+    assert submitted.work == []
+
+    rejected = s.revision_event(
+        "bp", "web", "ws1", ev.RevisionResourcesRejected, reason="RenderFailed", message="m"
+    )
+    assert rejected.tasks == []
+    assert rejected.work == []
 
 
 def test_registration_and_update_yield_a_connect_work_item() -> None:
@@ -352,6 +617,22 @@ def test_registration_and_update_yield_a_connect_work_item() -> None:
         assert work.target.url == "https://git.example.com/bp.git"
         assert work.target.secret_ref == "git-creds"
     assert connected.work == []
+
+
+def test_create_branch_reaches_the_git_target() -> None:
+    s = Stream()
+    spec = {**GIT_SPEC, "git": {**GIT_SPEC["git"], "createBranch": True}}
+
+    [(_, plain)] = s.register("bp").work
+    [(_, creating)] = s.register("new", repository.normalize_spec(spec)).work
+
+    assert isinstance(plain, syncwork.ConnectRepository)
+    assert isinstance(creating, syncwork.ConnectRepository)
+    assert isinstance(plain.target, syncwork.GitTarget)
+    assert isinstance(creating.target, syncwork.GitTarget)
+    assert plain.target.create_branch is False
+    assert creating.target.create_branch is True
+    assert syncwork.decode(syncwork.encode(creating)) == creating
 
 
 def test_registration_renders_the_repository_object() -> None:
@@ -412,6 +693,10 @@ KINDS = [
     "deleted",
     "synced",
     "sync_failed",
+    "requested",
+    "creation_failed",
+    "submitted",
+    "resources_rejected",
 ]
 
 
@@ -459,6 +744,22 @@ def _event(n: int, kind: str, r: int, p: int, w: int, x: int) -> tuple[Aggregate
         ),
         "sync_failed": lambda: ev.RevisionSyncFailed(
             **c, workspace=ws, reason="R", message=str(x), source_event="e"
+        ),
+        "requested": lambda: ev.RevisionCreationRequested(
+            **c,
+            namespace=NS,
+            repository=repo,
+            package=pkg,
+            workspace=ws,
+            uid=f"u{n}",
+            tasks=(ev.Task(type="init"),),
+        ),
+        "creation_failed": lambda: ev.RevisionCreationFailed(
+            **c, workspace=ws, reason="R", message=str(x)
+        ),
+        "submitted": lambda: ev.RevisionResourcesSubmitted(**c, workspace=ws, resources={"a": "c"}),
+        "resources_rejected": lambda: ev.RevisionResourcesRejected(
+            **c, workspace=ws, reason="R", message=str(x)
         ),
     }
     return Aggregate(NS, repo, pkg, ws), rev_events[kind]()
@@ -509,3 +810,179 @@ def test_restarting_at_any_point_gives_the_same_projection(
     assert after.repositories == whole.repositories
     assert after.state == whole.state
     assert before.work + after.work == whole.work
+    assert before.tasks + after.tasks == whole.tasks
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(raw=EVENTS, data=st.data())
+def test_folding_in_batches_equals_folding_one_by_one(
+    raw: list[tuple[str, int, int, int, int]], data: st.DataObject
+) -> None:
+    """The projection loop folds a batch while catching up and writes the merged changes;
+    the buckets must end up as if every event had been written on its own, and the cached
+    objects must equal a fresh render of the states."""
+    stream = [_event(n, *item) for n, item in enumerate(raw, start=1)]
+    cuts = sorted(data.draw(st.sets(st.integers(1, max(1, len(stream)))), label="cuts"))
+
+    whole = Stream()
+    for where, event in stream:
+        whole.apply(where, event)
+
+    batched = Stream()
+    bounds = [0, *[c for c in cuts if c < len(stream)], len(stream)]
+    for start, end in itertools.pairwise(bounds):
+        batch = [
+            (n + 1, where, event) for n, (where, event) in enumerate(stream) if start <= n < end
+        ]
+        batched.absorb(batched.projection.apply_batch(batch))
+
+    assert batched.revisions == whole.revisions
+    assert batched.repositories == whole.repositories
+    assert batched.state == whole.state
+    assert batched.work == whole.work
+    assert batched.tasks == whole.tasks
+    fresh: dict[str, dict[str, Any]] = {}
+    for (ns, repo, _), stored in batched.projection.packages.items():
+        registered = batched.projection.repos.get((ns, repo))
+        if registered is None or registered.state is None:
+            continue
+        deployment = bool(registered.state.spec.get("deployment", False))
+        for name, obj in objects.revision_objects(stored.state, deployment=deployment).items():
+            fresh[snapshots.object_key(ns, name)] = obj
+    assert batched.projection.objects() == fresh == whole.revisions
+
+
+# --- the task contract (porch.domain.taskwork) ----------------------------------------------
+
+
+def test_task_inputs_use_the_apis_role_names_and_porchs_lock() -> None:
+    lock = taskwork.git_lock(
+        repo="https://g/bp.git", repo_directory="/pkgs", package="apps/web", revision=3, commit="c"
+    )
+    raw = {"oldUpstream": {"name": "a", "resources": {"Kptfile": "1" * 64}, "lock": lock}}
+
+    inputs = taskwork.inputs_of(raw)
+
+    assert inputs.old_upstream is not None
+    assert inputs.old_upstream.resources == {"Kptfile": "1" * 64}
+    assert lock == {
+        "type": "git",
+        "git": {
+            "repo": "https://g/bp.git",
+            "directory": "pkgs/apps/web",
+            "ref": "pkgs/apps/web/v3",
+            "commit": "c",
+        },
+    }
+
+
+def test_answers_are_derived_from_the_request() -> None:
+    s = Stream()
+    s.register("bp")
+    [(_, work)] = s.request("bp", "web", "ws1").tasks
+
+    ok = taskwork.succeeded(
+        work, time="t", resources={"Kptfile": "5" * 64}, render_status=None, kptfile={}
+    )
+    bad = taskwork.failed(work, time="t", reason="RenderFailed", message="m")
+
+    assert isinstance(ok, ev.RevisionCreated)
+    assert isinstance(bad, ev.RevisionCreationFailed)
+    assert ok.id == bad.id == taskwork.outcome_id(work.request.id)
+    assert ok.command_id == bad.command_id == work.request.command_id
+    assert ok.id != work.request.id
+    assert (ok.uid, ok.tasks) == (work.request.uid, work.request.tasks)
+    changes = s.apply(Aggregate(NS, "bp", "web", "ws1"), ok)
+    assert list(changes.revisions) == [key("bp", "web", "ws1")]  # now served
+
+
+# --- what a replay need not send again (porch_orchestrator.confirming) -------------------
+
+
+def _draft(ws: str, source: str) -> tuple[str, syncwork.Work]:
+    target = syncwork.GitTarget(url="https://git.example.com/bp.git")
+    common: dict[str, Any] = {"namespace": NS, "repository": "bp", "package": "app"}
+    work: syncwork.Work = syncwork.WriteDraft(
+        **common,
+        workspace=ws,
+        lifecycle="Draft",
+        resources={},
+        target=target,
+        author="a",
+        time="t",
+        message="m",
+        source_event=source,
+    )
+    return "s", work
+
+
+def _delete(ws: str, source: str) -> tuple[str, syncwork.Work]:
+    target = syncwork.GitTarget(url="https://git.example.com/bp.git")
+    work: syncwork.Work = syncwork.DeleteRevision(
+        namespace=NS,
+        repository="bp",
+        package="app",
+        workspace=ws,
+        lifecycle="Draft",
+        revision=0,
+        target=target,
+        author="a",
+        time="t",
+        source_event=source,
+    )
+    return "s", work
+
+
+def _publish(ws: str, source: str) -> tuple[str, syncwork.Work]:
+    target = syncwork.GitTarget(url="https://git.example.com/bp.git")
+    work: syncwork.Work = syncwork.PublishRevision(
+        namespace=NS,
+        repository="bp",
+        package="app",
+        workspace=ws,
+        revision=1,
+        resources={},
+        target=target,
+        author="a",
+        time="t",
+        source_event=source,
+    )
+    return "s", work
+
+
+def test_work_the_stream_confirms_is_not_sent_again() -> None:
+    seen = confirming.Confirmations()
+    synced = ev.RevisionSynced(
+        **_common(1), workspace="w", revision=0, commit="c", ref="r", source_event="e1"
+    )
+    failed = ev.RevisionSyncFailed(
+        **_common(2), workspace="w", reason="GitError", message="m", source_event="e2"
+    )
+    for event in (synced, failed):
+        seen.observe(event)
+    work = [_draft("w", "e1"), _draft("w", "e2"), _draft("w", "e3")]
+    assert confirming.pending_work(work, [], seen) == [work[2]]
+
+
+def test_branch_work_before_a_delete_or_a_publish_is_not_sent() -> None:
+    seen = confirming.Confirmations()
+    work = [_draft("a", "1"), _delete("a", "2"), _draft("a", "3"), _draft("b", "4")]
+    later = [_publish("b", "5")]
+    # a's first draft is deleted, a's re-creation after the delete stays; b is published later
+    assert confirming.pending_work(work, later, seen) == [work[1], work[2]]
+    assert confirming.pending_work(later, [], seen) == later
+
+
+def test_answered_requests_are_not_sent_to_the_task_worker() -> None:
+    s = Stream()
+    s.register("bp")
+    tasks = s.request("bp", "app", "v1", command="asked").tasks
+    tasks += s.request("bp", "app", "v2", command="waiting").tasks
+    seen = confirming.Confirmations()
+    answer = ev.RevisionCreationFailed(
+        **{**_common(9), "command_id": "asked"}, workspace="v1", reason="Invalid", message="m"
+    )
+    seen.observe(answer)
+    assert [t.workspace for _, t in confirming.pending_tasks(tasks, seen)] == ["v2"]
+    seen.clear()
+    assert confirming.pending_tasks(tasks, seen) == tasks
