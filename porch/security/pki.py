@@ -13,6 +13,7 @@ import ipaddress
 import os
 import re
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,21 +44,35 @@ class Pki:
     key: Path
     ca_pem: bytes
 
-    def server_ssl_context(self, *, verify_clients: bool = False) -> ssl.SSLContext:
-        """TLS server context with the serving pair; optionally asks for client certificates
-        signed by this CA (verified when presented, not required)."""
+    def server_ssl_context(
+        self, *, verify_clients: bool = False, client_cas: Sequence[bytes] = ()
+    ) -> ssl.SSLContext:
+        """TLS server context with the serving pair; asks for client certificates signed by
+        this CA (``verify_clients``) or by ``client_cas`` (PEM bundles), verified when
+        presented, not required. More CAs can be added later with ``trust_client_cas``."""
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         context.load_cert_chain(self.cert, self.key)
         context.set_alpn_protocols(["http/1.1"])
-        if verify_clients:
-            context.load_verify_locations(cadata=self.ca_pem.decode())
-            context.verify_mode = ssl.CERT_OPTIONAL
+        bundles = [self.ca_pem, *client_cas] if verify_clients else list(client_cas)
+        trust_client_cas(context, bundles)
         return context
 
     def client_ssl_context(self) -> ssl.SSLContext:
         """TLS client context trusting only this CA (for tests and local tools)."""
         return ssl.create_default_context(cadata=self.ca_pem.decode())
+
+
+def trust_client_cas(context: ssl.SSLContext, bundles: Sequence[bytes]) -> None:
+    """Accept client certificates from these CAs too (on new handshakes).
+
+    OpenSSL can add trust anchors to a live context but not remove them; callers that rotate
+    CAs must also check the issuer themselves (porch.security.requestheader does).
+    """
+    for bundle in bundles:
+        if bundle.strip():
+            context.load_verify_locations(cadata=bundle.decode())
+            context.verify_mode = ssl.CERT_OPTIONAL
 
 
 def _write(path: Path, data: bytes, *, mode: int) -> None:
@@ -257,4 +272,11 @@ def issue_client_cert(
     return cert_path, key_path
 
 
-__all__ = ["CERT_VALIDITY", "RENEW_BEFORE", "Pki", "ensure_pki", "issue_client_cert"]
+__all__ = [
+    "CERT_VALIDITY",
+    "RENEW_BEFORE",
+    "Pki",
+    "ensure_pki",
+    "issue_client_cert",
+    "trust_client_cas",
+]

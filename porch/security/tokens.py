@@ -14,17 +14,9 @@ import os
 import secrets
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
-
-@dataclass(frozen=True)
-class UserInfo:
-    """The authenticated identity behind a token."""
-
-    name: str
-    uid: str
-    groups: tuple[str, ...] = ()
+from porch.security.identity import UserInfo
 
 
 def _parse(text: str) -> list[tuple[str, UserInfo]]:

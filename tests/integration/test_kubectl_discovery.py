@@ -189,6 +189,7 @@ async def test_api_resources_by_category_and_short_name(server: DiscoveryServer)
 
     assert code == 0, err
     assert sorted(out.split()) == [
+        "packagerevisionresources.porch.kpt.dev",
         "packagerevisions.porch.kpt.dev",
         "repositories.config.porch.kpt.dev",
     ]

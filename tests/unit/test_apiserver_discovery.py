@@ -15,11 +15,16 @@ KUBECTL_DISCOVERY_ACCEPT = (
 )
 
 
-def test_registry_serves_exactly_repositories_and_packagerevisions() -> None:
+def test_registry_serves_exactly_repositories_packagerevisions_and_their_resources() -> None:
     assert [(r.group, r.version, r.plural, r.kind) for r in resources.RESOURCES] == [
         ("config.porch.kpt.dev", "v1alpha1", "repositories", "Repository"),
         ("porch.kpt.dev", "v1alpha1", "packagerevisions", "PackageRevision"),
+        ("porch.kpt.dev", "v1alpha1", "packagerevisionresources", "PackageRevisionResources"),
     ]
+    prr = resources.PACKAGE_REVISION_RESOURCES
+    assert "create" not in prr.verbs
+    assert "delete" not in prr.verbs
+    assert {"get", "list", "update"} <= set(prr.verbs)
     repo = resources.REPOSITORIES
     assert repo.short_names == ("repo",)
     assert repo.categories == ("porch",)
@@ -78,7 +83,12 @@ def test_api_resource_list_includes_subresources() -> None:
     assert document is not None
     assert document["groupVersion"] == "porch.kpt.dev/v1alpha1"
     by_name = {r["name"]: r for r in document["resources"]}
-    assert set(by_name) == {"packagerevisions", "packagerevisions/approval"}
+    assert set(by_name) == {
+        "packagerevisions",
+        "packagerevisions/approval",
+        "packagerevisionresources",
+    }
+    assert by_name["packagerevisionresources"]["kind"] == "PackageRevisionResources"
     main = by_name["packagerevisions"]
     assert main["singularName"] == "packagerevision"
     assert main["namespaced"] is True
@@ -108,7 +118,8 @@ def test_aggregated_discovery_describes_every_resource() -> None:
     [version] = groups["porch.kpt.dev"]["versions"]
     assert version["version"] == "v1alpha1"
     assert version["freshness"] == "Current"
-    [pr] = version["resources"]
+    prr, pr = version["resources"]  # sorted by name
+    assert prr["resource"] == "packagerevisionresources"
     assert pr["resource"] == "packagerevisions"
     assert pr["responseKind"] == {
         "group": "porch.kpt.dev",

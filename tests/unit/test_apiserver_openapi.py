@@ -112,7 +112,13 @@ def test_package_revision_paths_and_operations() -> None:
         collection,
         f"{collection}/{{name}}",
         f"{collection}/{{name}}/approval",
+        f"{base}/packagerevisionresources",
+        f"{base}/namespaces/{{namespace}}/packagerevisionresources",
+        f"{base}/namespaces/{{namespace}}/packagerevisionresources/{{name}}",
     }
+    prr = f"{base}/namespaces/{{namespace}}/packagerevisionresources"
+    assert set(paths[prr]) == {"parameters", "get"}
+    assert set(paths[f"{prr}/{{name}}"]) == {"parameters", "get", "put", "patch"}
     assert set(paths[collection]) == {"parameters", "get", "post"}
     assert set(paths[f"{collection}/{{name}}"]) == {"parameters", "get", "put", "patch", "delete"}
     assert set(paths[f"{collection}/{{name}}/approval"]) == {"parameters", "get", "put"}

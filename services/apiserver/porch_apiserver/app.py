@@ -1,22 +1,22 @@
 """The aiohttp application: routes, authentication, and errors as ``Status`` (one place).
 
 Discovery, OpenAPI and /version are static documents from pure modules; resource routes
-go to ``handlers.Resources``. Every request but /version and the health probes needs a
-bearer token; an unknown or missing one is a 401 Status and nothing is appended.
+go to ``handlers.Resources``. ``auth.middleware`` authenticates and authorizes every request
+before its handler (401/403 Status, nothing appended); /version and the probes are public.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
-from porch.errors import NotFound, PorchError, Unauthorized
-from porch.security import tokens
-from porch_apiserver import discovery, openapi, statuses
+from porch.errors import NotFound, PorchError
+from porch_apiserver import auth, corev1, discovery, metrics, openapi, statuses
+from porch_apiserver.corehandlers import CoreResources
 from porch_apiserver.handlers import MAX_BODY, Resources
 from porch_apiserver.mirror import Mirror
 
@@ -52,20 +52,6 @@ async def errors_as_status(request: web.Request, handler: Handler) -> web.Stream
         return _status_response(PorchError("an internal error occurred; see the apiserver log"))
 
 
-def authentication(users: Mapping[str, tokens.UserInfo]) -> Middleware:
-    @web.middleware
-    async def authenticate(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path in PUBLIC:
-            return await handler(request)
-        user = tokens.authenticate(users, request.headers.get("Authorization"))
-        if user is None:
-            raise Unauthorized("Unauthorized")
-        request["user"] = user
-        return await handler(request)
-
-    return authenticate
-
-
 def readiness(mirror: Mirror) -> Middleware:
     @web.middleware
     async def ready(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -95,10 +81,15 @@ async def healthz(_: web.Request) -> web.Response:
 
 
 async def api_root(request: web.Request) -> web.Response:
+    core = corev1.CORE if CORE_API in request.app else ()  # core v1: local mode only
     aggregated = discovery.negotiate_discovery(request.headers.get("Accept", ""))
     if aggregated:
-        return _json(discovery.aggregated_core(), content_type=aggregated)
-    return _json(discovery.api_versions())
+        return _json(discovery.aggregated_core(core), content_type=aggregated)
+    return _json(discovery.api_versions(core=bool(core)))
+
+
+async def api_v1(_: web.Request) -> web.Response:
+    return _json(discovery.core_resource_list(corev1.CORE))
 
 
 async def apis_root(request: web.Request) -> web.Response:
@@ -122,8 +113,8 @@ async def api_resources(request: web.Request) -> web.Response:
     return _json(body)
 
 
-async def openapi_index(_: web.Request) -> web.Response:
-    return _json(openapi.openapi_v3_index())
+async def openapi_index(request: web.Request) -> web.Response:
+    return _json(openapi.openapi_v3_index(core=CORE_API in request.app))
 
 
 async def openapi_document(request: web.Request) -> web.Response:
@@ -135,17 +126,31 @@ async def openapi_document(request: web.Request) -> web.Response:
     return web.Response(body=data, content_type="application/json")
 
 
+CORE_API = web.AppKey("core_api", CoreResources)  # set when core v1 is served (local mode)
+
+
 def build(
-    *, resources: Resources, mirror: Mirror, users: Mapping[str, tokens.UserInfo]
+    *,
+    resources: Resources,
+    mirror: Mirror,
+    authenticator: auth.Authenticator,
+    authorizer: auth.Authorizer,
+    core: CoreResources | None = None,
 ) -> web.Application:
     app = web.Application(
-        middlewares=[errors_as_status, authentication(users), readiness(mirror)],
+        middlewares=[
+            metrics.instrument(mirror),  # outermost: sees every final code, 401/403 included
+            errors_as_status,
+            auth.middleware(authenticator, authorizer),
+            readiness(mirror),
+        ],
         client_max_size=MAX_BODY,
     )
     r = app.router
     for path in PUBLIC - {"/version"}:
         r.add_get(path, healthz)
     r.add_get("/version", version)
+    r.add_get("/metrics", metrics.serve)  # authorized like any non-resource path
     r.add_get("/api", api_root)
     r.add_get("/apis", apis_root)
     r.add_get("/openapi/v3", openapi_index)
@@ -166,6 +171,11 @@ def build(
     r.add_get(sub, resources.get)
     r.add_put(sub, resources.update)
     r.add_patch(sub, resources.patch)
+    # --- core v1 Namespaces and Secrets (local mode only; corehandlers) -------------------
+    if core is not None:
+        app[CORE_API] = core
+        r.add_get("/api/v1", api_v1)
+        core.routes(r.add_route)
     return app
 
 

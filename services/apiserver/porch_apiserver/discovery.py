@@ -108,12 +108,26 @@ def negotiate_discovery(accept_header: str) -> str | None:
     return None
 
 
-def api_versions(*, server_address: str = "") -> Json:
-    """``GET /api``: no core versions (advertising v1 without serving it breaks kubectl)."""
+def api_versions(*, server_address: str = "", core: bool = False) -> Json:
+    """``GET /api``: ``v1`` only when core v1 is served (local mode); advertising v1 without
+    serving it breaks kubectl."""
     addresses = (
         [{"clientCIDR": "0.0.0.0/0", "serverAddress": server_address}] if server_address else []
     )
-    return {"kind": "APIVersions", "versions": [], "serverAddressByClientCIDRs": addresses}
+    return {
+        "kind": "APIVersions",
+        "versions": ["v1"] if core else [],
+        "serverAddressByClientCIDRs": addresses,
+    }
+
+
+def core_resource_list(core: tuple[resources.ResourceDef, ...]) -> Json:
+    """``GET /api/v1``: the APIResourceList of the core resources served."""
+    return {
+        "kind": "APIResourceList",
+        "groupVersion": "v1",
+        "resources": [_api_resource(r) for r in core],
+    }
 
 
 def _group_version(group: str, version: str) -> Json:
@@ -250,9 +264,22 @@ def aggregated_discovery() -> Json:
     return _discovery_list([_discovery_group(g) for g in resources.groups()])
 
 
-def aggregated_core() -> Json:
-    """``GET /api`` as aggregated discovery: an empty list (no core group served)."""
-    return _discovery_list([])
+def aggregated_core(core: tuple[resources.ResourceDef, ...] = ()) -> Json:
+    """``GET /api`` as aggregated discovery: the core group (name "") with ``core``'s
+    resources, or an empty list when no core resource is served."""
+    if not core:
+        return _discovery_list([])
+    group = {
+        "metadata": {"name": ""},
+        "versions": [
+            {
+                "version": "v1",
+                "resources": [_discovery_resource(r) for r in sorted(core, key=lambda r: r.plural)],
+                "freshness": "Current",
+            }
+        ],
+    }
+    return _discovery_list([group])
 
 
 def version_info(
@@ -281,6 +308,7 @@ __all__ = [
     "api_group_list",
     "api_resource_list",
     "api_versions",
+    "core_resource_list",
     "negotiate_discovery",
     "parse_accept",
     "version_info",

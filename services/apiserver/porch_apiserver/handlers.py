@@ -7,28 +7,45 @@ porch.errors tree and rendered as ``Status`` by the app's middleware, in one pla
 
 from __future__ import annotations
 
-import base64
+import asyncio
+import contextlib
 import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 from aiohttp import web
 
+from porch.domain import events as ev
 from porch.domain import objects, packages, repository, snapshots
 from porch.domain.common import Actor, CommandMeta
-from porch.errors import BadRequest, Conflict, NotFound, TooLarge
-from porch.eventlog.blobs import BlobStore
-from porch.kpt import pkginit
+from porch.errors import BadRequest, Cause, Conflict, NotFound, PorchError, Timeout, TooLarge
+from porch.eventlog.blobs import BlobStore, digest
 from porch.model import names
-from porch_apiserver import patches, resources, selectors, statuses, tables, translating, watching
+from porch_apiserver import (
+    applying,
+    auth,
+    fieldvalidation,
+    inputs,
+    listing,
+    patches,
+    queries,
+    resources,
+    selectors,
+    statuses,
+    tables,
+    translating,
+    watching,
+)
+from porch_apiserver.fieldowners import FieldOwners
 from porch_apiserver.mirror import Collection, Mirror
 from porch_apiserver.writing import Outcome, Writer
 
 Json = dict[str, Any]
-MAX_BODY = 8 * 1024 * 1024
-DEFAULT_WATCH_TIMEOUT = 1800.0
+WARNINGS = "porch.warnings"  # request key: field-validation warnings for the answer
+MAX_BODY = 64 * 1024 * 1024  # a package with multi-MB resources, JSON-escaped
 
 
 def now() -> str:
@@ -36,7 +53,7 @@ def now() -> str:
 
 
 def command_meta(request: web.Request) -> CommandMeta:
-    user = request["user"]
+    user = request[auth.USER]
     return CommandMeta(
         command_id=str(uuid.uuid4()),
         time=now(),
@@ -45,10 +62,20 @@ def command_meta(request: web.Request) -> CommandMeta:
 
 
 class Resources:
-    def __init__(self, *, mirror: Mirror, writer: Writer, blobs: BlobStore) -> None:
+    def __init__(
+        self,
+        *,
+        mirror: Mirror,
+        writer: Writer,
+        blobs: BlobStore,
+        owners: FieldOwners | None = None,
+        bookmark_every: float = watching.BOOKMARK_EVERY,
+    ) -> None:
         self.mirror = mirror
         self.writer = writer
         self.blobs = blobs
+        self.owners = owners or FieldOwners(None)
+        self.bookmark_every = bookmark_every
 
     # --- routing helpers -------------------------------------------------------------------
 
@@ -86,10 +113,96 @@ class Resources:
         if tables.wants_table(request.headers.get("Accept", "")):
             rv = obj["metadata"].get("resourceVersion", "")
             body = tables.table_for(resource, [obj], resource_version=rv, now=datetime.now(UTC))
-            return web.json_response(body, status=status)
-        return web.json_response(obj, status=status)
+            return reply(request, body, status=status)
+        return reply(request, self._with_owners(resource, obj), status=status)
+
+    def _with_owners(
+        self, resource: resources.ResourceDef, obj: Json, entries: list[Any] | None = None
+    ) -> Json:
+        """``obj`` with its ``metadata.managedFields`` (lists and watches go without)."""
+        meta = obj.get("metadata") or {}
+        if entries is None:
+            entries = self.owners.get(
+                resource.plural,
+                meta.get("namespace", ""),
+                meta.get("name", ""),
+                meta.get("uid", ""),
+            )
+        if not entries:
+            return obj
+        return {**obj, "metadata": {**meta, "managedFields": applying.to_json(entries)}}
+
+    def _sent_owners(
+        self, resource: resources.ResourceDef, current: Json, body: Json
+    ) -> list[applying.Entry] | None:
+        """managedFields the request sets (kube takes them as given), or None when it
+        leaves them as they are."""
+        sent = (body.get("metadata") or {}).get("managedFields")
+        if sent is None:
+            return None
+        meta = current["metadata"]
+        have = self.owners.get(resource.plural, meta["namespace"], meta["name"], meta["uid"])
+        if sent == applying.to_json(have):
+            return None
+        return [e for e in applying.parse_entries(sent) if e.fields]
+
+    def _manager(self, request: web.Request, *, required: bool = False) -> str:
+        manager = request.query.get("fieldManager", "")
+        applying.check_manager(manager, required=required)
+        return manager or applying.manager_from_agent(request.headers.get("User-Agent", ""))
+
+    async def _record_update(
+        self,
+        request: web.Request,
+        resource: resources.ResourceDef,
+        old: Json | None,
+        new: Json,
+        sub: str | None = None,
+    ) -> None:
+        """Move the fields this write changed to its manager (not on dry runs)."""
+        meta = new.get("metadata") or {}
+        entries = (
+            self.owners.get(
+                resource.plural,
+                meta.get("namespace", ""),
+                meta.get("name", ""),
+                meta.get("uid", ""),
+            )
+            if old is not None
+            else []
+        )
+        await self.owners.put(
+            resource.plural,
+            meta.get("namespace", ""),
+            meta.get("name", ""),
+            meta.get("uid", ""),
+            applying.updated(
+                old,
+                new,
+                entries,
+                manager=self._manager(request),
+                api_version=resource.group_version,
+                now=now(),
+                subresource=sub or "",
+            ),
+        )
 
     # --- reads ----------------------------------------------------------------------------
+
+    async def _fresh_enough(self, coll: Collection, options: queries.ListOptions) -> None:
+        """A resourceVersion newer than the mirror: wait briefly for it, as kube's watch
+        cache does, then answer 504 with kube's words."""
+        wanted = options.revision
+        if wanted <= coll.revision or options.match == queries.EXACT:
+            return
+        async with coll.changed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(coll.changed.wait_for(lambda: coll.revision >= wanted), 3)
+        if coll.revision < wanted:
+            raise Timeout(
+                f"Too large resource version: {wanted}, current: {coll.revision}",
+                causes=[Cause("ResourceVersionTooLarge", "Too large resource version")],
+            )
 
     async def list_or_watch(self, request: web.Request) -> web.StreamResponse:
         resource = self._resource(request)
@@ -99,53 +212,70 @@ class Resources:
             resource, namespace, q.get("labelSelector", ""), q.get("fieldSelector", "")
         )
         coll = self._collection(resource)
-        if q.get("watch") in ("true", "1"):
-            if q.get("sendInitialEvents") == "true":
-                raise BadRequest("sendInitialEvents is not supported; list, then watch")
+        options = queries.parse(q)
+        if options.watch and "watch" not in resource.verbs:
+            raise _method_not_allowed("watch")
+        await self._fresh_enough(coll, options)
+        if options.watch:
             return await watching.serve(
                 request,
                 resource=resource,
                 coll=coll,
                 matches=matches,
-                resource_version=q.get("resourceVersion", ""),
-                timeout=float(q.get("timeoutSeconds") or DEFAULT_WATCH_TIMEOUT),
-                bookmarks=q.get("allowWatchBookmarks") == "true",
+                options=options,
                 as_table=tables.wants_table(request.headers.get("Accept", "")),
+                bookmark_every=self.bookmark_every,
             )
+        if options.match == queries.EXACT and options.revision != coll.revision:
+            raise _expired(f"too old resource version: {options.revision} ({coll.revision})")
         rv = str(coll.revision)
-        items = [obj for key, (obj, _) in sorted(coll.objects.items()) if matches(obj)]
-        items, token, remaining = _page(items, q.get("limit"), q.get("continue"), rv=rv)
+        selective = bool(q.get("labelSelector") or q.get("fieldSelector"))
+        page = listing.page(
+            coll,
+            matches,
+            limit=listing.parse_limit(q.get("limit")),
+            token=q.get("continue"),
+            rv=rv,
+            count_remaining=not selective,
+            namespace=namespace,
+        )
+        if resource is resources.PACKAGE_REVISION_RESOURCES:
+            items = [await self._resources_view(obj) for _, obj in page.items]
+            body: Json = {
+                "kind": resource.list_kind,
+                "apiVersion": resource.group_version,
+                "metadata": page.metadata(),
+                "items": items,
+            }
+        else:
+            items = [obj for _, obj in page.items]
+            body = {}
         if tables.wants_table(request.headers.get("Accept", "")):
-            body = tables.table_for(
+            table = tables.table_for(
                 resource,
                 items,
                 resource_version=rv,
-                continue_token=token,
+                continue_token=page.token,
                 include_object=q.get("includeObject", "Metadata"),
                 now=datetime.now(UTC),
-                remaining_item_count=remaining,
+                remaining_item_count=page.remaining if page.token else None,
             )
-            return web.json_response(body)
-        meta: Json = {"resourceVersion": rv}
-        if token:
-            meta["continue"] = token
-            meta["remainingItemCount"] = remaining
-        return web.json_response(
-            {
-                "kind": resource.list_kind,
-                "apiVersion": resource.group_version,
-                "metadata": meta,
-                "items": items,
-            }
+            return listing.json_bytes(msgspec.json.encode(table))
+        if body:
+            return listing.json_bytes(msgspec.json.encode(body))
+        return listing.json_bytes(
+            listing.encode_list(
+                coll, page, kind=resource.list_kind, api_version=resource.group_version
+            )
         )
 
     def _matcher(
         self, resource: resources.ResourceDef, namespace: str | None, label: str, field: str
     ) -> Callable[[Json], bool]:
         supported = (
-            selectors.REVISION_FIELDS
-            if resource is resources.PACKAGE_REVISIONS
-            else selectors.COMMON_FIELDS
+            selectors.COMMON_FIELDS
+            if resource is resources.REPOSITORIES
+            else selectors.REVISION_FIELDS
         )
         by_labels = selectors.labels(label)
         by_fields = selectors.fields(field, supported)
@@ -165,15 +295,52 @@ class Resources:
         if sub is not None and resource.subresource(sub) is None:
             raise NotFound(f"the server could not find the requested resource ({sub})")
         return self._respond(
-            request, resource, self._current(resource, info["namespace"], info["name"])
+            request, resource, await self._read(resource, info["namespace"], info["name"])
         )
+
+    async def _read(self, resource: resources.ResourceDef, namespace: str, name: str) -> Json:
+        """The object as served (a PackageRevisionResources is built from its revision)."""
+        current = self._current(resource, namespace, name)
+        if resource is resources.PACKAGE_REVISION_RESOURCES:
+            return await self._resources_view(current)
+        return current
+
+    async def _resources_view(self, revision: Json) -> Json:
+        spec, meta = revision["spec"], revision["metadata"]
+        stored = self.mirror.package_state(
+            meta["namespace"], spec["repository"], spec["packageName"]
+        )
+        rev = stored.state.revisions.get(spec["workspaceName"]) if stored else None
+        if rev is None:
+            raise statuses.not_found(
+                resources.PACKAGE_REVISION_RESOURCES.plural, resources.PORCH_GROUP, meta["name"]
+            )
+        files = {
+            path: (await self.blobs.get(digest)).decode("utf-8", errors="replace")
+            for path, digest in rev.resources.items()
+        }
+        return objects.resources_object(revision, files, rev.render_status)
 
     # --- writes ---------------------------------------------------------------------------
 
     async def create(self, request: web.Request) -> web.Response:
         resource = self._resource(request)
+        if "create" not in resource.verbs:
+            raise _method_not_allowed("create")
         namespace = request.match_info["namespace"]
         body = translating.expect_object(await self._body(request), resource, namespace=namespace)
+        validate_fields(request, body, kind=resource.kind)
+        return await self._create(request, resource, namespace, body)
+
+    async def _create(
+        self,
+        request: web.Request,
+        resource: resources.ResourceDef,
+        namespace: str,
+        body: Json,
+        *,
+        applied: list[applying.Entry] | None = None,
+    ) -> web.Response:
         meta = command_meta(request)
         dry = _dry_run(request)
         if resource is resources.REPOSITORIES:
@@ -184,53 +351,76 @@ class Resources:
                 namespace, command.name, lambda _s: command, dry_run=dry
             )
             if dry:
-                return web.json_response(_dry_repository(outcome), status=201)
-            return self._respond(
-                request, resource, self._current(resource, namespace, command.name), status=201
-            )
+                shown = self._with_owners(resource, _dry_repository(outcome), applied)
+                return reply(request, shown, status=201)
+            created = self._current(resource, namespace, command.name)
+            await self._record_create(request, resource, created, applied)
+            return self._respond(request, resource, created, status=201)
         want = translating.revision_request(body)
         repo = self.mirror.repository_state(namespace, want.repository)
         if repo is None or repo.state is None:
             raise NotFound(f'repositories.config.porch.kpt.dev "{want.repository}" not found')
-        resources_map = {} if dry else await self._init_files(want)
+        found = inputs.resolve(self.mirror, namespace, want.task)
         create = packages.CreateRevision(
             meta=meta,
             workspace=want.workspace,
             uid=str(uuid.uuid4()),
             lifecycle=want.lifecycle,
-            tasks=(want.task,),
-            resources=resources_map,
+            tasks=(want.task,) if want.task else (),
+            inputs=found.inputs,
+            deployment=bool(repo.state.spec.get("deployment", False)),
             labels=want.labels,
             annotations=want.annotations,
+            sources=found.sources,
+            other_packages=inputs.packages_of(self.mirror, namespace, want.repository),
         )
         outcome = await self.writer.package(
             namespace, want.repository, want.package, lambda _s: create, dry_run=dry
         )
         name = _revision_name(want.repository, want.package, want.workspace)
         if dry:
-            return web.json_response(
+            return reply(
+                request,
                 self._dry_revision(namespace, want.repository, want.package, outcome, name),
                 status=201,
             )
-        return self._respond(
-            request, resource, self._current(resource, namespace, name), status=201
+        answer = await self.writer.answer(
+            namespace=namespace,
+            repo=want.repository,
+            package=want.package,
+            workspace=want.workspace,
+            after=outcome.seq,
+            command_id=meta.command_id,
+            kinds=(ev.RevisionCreated, ev.RevisionCreationFailed),
         )
+        if isinstance(answer, ev.RevisionCreationFailed):
+            raise _failure(answer.reason, answer.message)
+        created = self._current(resource, namespace, name)
+        await self._record_create(request, resource, created, applied)
+        return self._respond(request, resource, created, status=201)
 
-    async def _init_files(self, want: translating.RevisionRequest) -> dict[str, str]:
-        init = want.task.init or {}
-        files = pkginit.init_package(
-            name=want.package.rsplit("/", 1)[-1],
-            description=str(init.get("description") or ""),
-            keywords=[str(k) for k in init.get("keywords") or []],
-            site=str(init.get("site") or ""),
+    async def _record_create(
+        self,
+        request: web.Request,
+        resource: resources.ResourceDef,
+        created: Json,
+        applied: list[applying.Entry] | None,
+    ) -> None:
+        if applied is None:
+            await self._record_update(request, resource, None, created)
+            return
+        meta = created["metadata"]
+        await self.owners.put(
+            resource.plural, meta["namespace"], meta["name"], meta["uid"], applied
         )
-        return {path: await self.blobs.put(data) for path, data in files.items()}
 
     async def update(self, request: web.Request) -> web.Response:
         resource = self._resource(request)
         info = request.match_info
         namespace = info["namespace"]
         body = translating.expect_object(await self._body(request), resource, namespace=namespace)
+        current = self._current(resource, namespace, info["name"])
+        validate_fields(request, body, kind=resource.kind, current=current)
         return await self._replace(
             request, resource, namespace, info["name"], body, sub=info.get("subresource")
         )
@@ -240,14 +430,70 @@ class Resources:
         info = request.match_info
         namespace = info["namespace"]
         if request.content_type == patches.APPLY:
-            raise patches.UnsupportedMediaType(
-                "server-side apply is not supported yet; use kubectl apply without --server-side"
+            return await self._apply(
+                request, resource, namespace, info["name"], info.get("subresource")
             )
-        current = self._current(resource, namespace, info["name"])
-        patched = patches.apply(request.content_type, current, await self._body(request))
+        # With its managedFields: kubectl patches them when it moves an object to SSA.
+        current = self._with_owners(resource, await self._read(resource, namespace, info["name"]))
+        patch = await self._body(request)
+        patched = patches.apply(request.content_type, current, patch)
+        named = "resourceVersion" in json.dumps(patch)  # only a patch that names one pins it
+        if not named and isinstance(patched, dict) and isinstance(patched.get("metadata"), dict):
+            meta = {k: v for k, v in patched["metadata"].items() if k != "resourceVersion"}
+            patched = {**patched, "metadata": meta}  # a copy: the mirror's object is shared
         body = translating.expect_object(patched, resource, namespace=namespace)
+        validate_fields(request, body, kind=resource.kind, current=current)
         return await self._replace(
             request, resource, namespace, info["name"], body, sub=info.get("subresource")
+        )
+
+    async def _apply(
+        self,
+        request: web.Request,
+        resource: resources.ResourceDef,
+        namespace: str,
+        name: str,
+        sub: str | None,
+    ) -> web.Response:
+        """Server-side apply: create when missing, else merge with field ownership."""
+        manager = self._manager(request, required=True)
+        force = request.query.get("force") == "true"
+        config = translating.expect_object(await self._body(request), resource, namespace=namespace)
+        for fld in ("apiVersion", "kind"):
+            if not config.get(fld):
+                raise BadRequest(f"{fld} must be set")
+        if (config.get("metadata") or {}).get("name") not in (None, name):
+            raise BadRequest("the name of the object does not match the name on the URL")
+        config = {**config, "metadata": {**(config.get("metadata") or {}), "name": name}}
+        found = self._collection(resource).objects.get(snapshots.object_key(namespace, name))
+        live = await self._read(resource, namespace, name) if found else None
+        validate_fields(request, config, kind=resource.kind, current=live)
+        uid = live["metadata"]["uid"] if live else ""
+        result = applying.apply(
+            live,
+            config,
+            self.owners.get(resource.plural, namespace, name, uid) if live else [],
+            manager=manager,
+            api_version=resource.group_version,
+            now=now(),
+            force=force,
+            subresource=sub or "",
+        )
+        if live is None:
+            if sub is not None or "create" not in resource.verbs:
+                raise statuses.not_found(resource.plural, resource.group, name)
+            return await self._create(
+                request, resource, namespace, result.object, applied=result.entries
+            )
+        pinned = (config.get("metadata") or {}).get("resourceVersion")
+        merged = result.object
+        if not pinned:  # apply is unconditional unless the config names a version
+            merged = {
+                **merged,
+                "metadata": {k: v for k, v in merged["metadata"].items() if k != "resourceVersion"},
+            }
+        return await self._replace(
+            request, resource, namespace, name, merged, sub=sub, applied=result.entries
         )
 
     async def _replace(
@@ -259,19 +505,31 @@ class Resources:
         body: Json,
         *,
         sub: str | None,
+        applied: list[applying.Entry] | None = None,
     ) -> web.Response:
         current = self._current(resource, namespace, name)
         if (body.get("metadata") or {}).get("name") not in (None, name):
             raise BadRequest("the name of the object does not match the name on the URL")
+        if applied is None:
+            applied = self._sent_owners(resource, current, body)
+        if resource is resources.PACKAGE_REVISION_RESOURCES:
+            translating.resource_files(body)  # validation comes before the version check
         translating.check_resource_version(body, current, resource=resource)
+        pinned = bool((body.get("metadata") or {}).get("resourceVersion"))
         meta = command_meta(request)
         dry = _dry_run(request)
+        if resource is resources.PACKAGE_REVISION_RESOURCES:
+            if sub is not None:
+                raise NotFound(f"the server could not find the requested resource ({sub})")
+            return await self._update_resources(
+                request, namespace, name, current, body, meta, dry, pinned=pinned
+            )
         if resource is resources.REPOSITORIES:
             command = translating.update_repository(body, meta=meta)
             await self.writer.repository(
                 namespace,
                 name,
-                self._guard(resource, namespace, name, current, command),
+                self._guard(resource, namespace, name, current, command, pinned=pinned),
                 dry_run=dry,
             )
         else:
@@ -284,7 +542,7 @@ class Resources:
                 raise NotFound(f"the server could not find the requested resource ({sub})")
             for i, pkg_command in enumerate(commands):
                 guard = (
-                    self._guard(resource, namespace, name, current, pkg_command)
+                    self._guard(resource, namespace, name, current, pkg_command, pinned=pinned)
                     if i == 0
                     else _constant(pkg_command)
                 )
@@ -292,13 +550,84 @@ class Resources:
                     namespace, spec["repository"], spec["packageName"], guard, dry_run=dry
                 )
         if dry:
-            return web.json_response(current)
-        return self._respond(request, resource, self._current(resource, namespace, name))
+            shown = _dry_updated(current, body, resource)
+            return reply(request, self._with_owners(resource, shown, applied))
+        if self._collection(resource).objects.get(snapshots.object_key(namespace, name)) is None:
+            return reply(request, body)  # the last finalizer went: the object is deleted
+        after = self._current(resource, namespace, name)
+        if applied is not None:
+            meta = after["metadata"]
+            await self.owners.put(resource.plural, namespace, name, meta["uid"], applied)
+        else:
+            await self._record_update(request, resource, current, after, sub)
+        return self._respond(request, resource, after)
+
+    async def _update_resources(
+        self,
+        request: web.Request,
+        namespace: str,
+        name: str,
+        current: Json,
+        body: Json,
+        meta: CommandMeta,
+        dry: bool,
+        *,
+        pinned: bool,
+    ) -> web.Response:
+        resource = resources.PACKAGE_REVISION_RESOURCES
+        files = translating.resource_files(body)
+        spec = current["spec"]
+        digests = {
+            path: digest(text.encode()) if dry else await self.blobs.put(text.encode())
+            for path, text in files.items()
+        }
+        command = packages.UpdateResources(
+            meta=meta,
+            workspace=spec["workspaceName"],
+            resources=digests,
+            push_on_render_failure=translating.push_on_render_failure(current, body),
+        )
+        outcome = await self.writer.package(
+            namespace,
+            spec["repository"],
+            spec["packageName"],
+            self._guard(resource, namespace, name, current, command, pinned=pinned),
+            dry_run=dry,
+        )
+        if dry or not outcome.seq:  # a dry run, or the same resources: nothing to render
+            return self._respond(request, resource, await self._read(resource, namespace, name))
+        answer = await self.writer.answer(
+            namespace=namespace,
+            repo=spec["repository"],
+            package=spec["packageName"],
+            workspace=spec["workspaceName"],
+            after=outcome.seq,
+            command_id=meta.command_id,
+            kinds=(ev.RevisionResourcesUpdated, ev.RevisionResourcesRejected),
+        )
+        if isinstance(answer, ev.RevisionResourcesRejected):
+            raise _failure(answer.reason, answer.message + _failed_functions(answer.render_status))
+        assert isinstance(answer, ev.RevisionResourcesUpdated)
+        error = (answer.render_status or {}).get("error")
+        if error:  # pushed despite the render failure: still reported, as Porch does
+            raise _failure("RenderFailed", str(error) + _failed_functions(answer.render_status))
+        return self._respond(request, resource, await self._read(resource, namespace, name))
 
     def _guard(
-        self, resource: resources.ResourceDef, namespace: str, name: str, read: Json, command: Any
+        self,
+        resource: resources.ResourceDef,
+        namespace: str,
+        name: str,
+        read: Json,
+        command: Any,
+        *,
+        pinned: bool = True,
     ) -> Callable[[Any], Any]:
-        """Re-check, on every attempt, that the object is still the one the caller read."""
+        """Re-check, on every attempt, that the object is still the one the caller read,
+        when the caller pinned a resourceVersion; otherwise the write is unconditional, as
+        in kube (background facts such as a Git sync must not fail a user's write)."""
+        if not pinned:
+            return _constant(command)
 
         def build(_state: Any) -> Any:
             now_obj = self._current(resource, namespace, name)
@@ -310,6 +639,8 @@ class Resources:
 
     async def delete(self, request: web.Request) -> web.Response:
         resource = self._resource(request)
+        if "delete" not in resource.verbs:
+            raise _method_not_allowed("delete")
         info = request.match_info
         namespace, name = info["namespace"], info["name"]
         current = self._current(resource, namespace, name)
@@ -317,24 +648,34 @@ class Resources:
         _check_preconditions(options, current, resource=resource)
         meta = command_meta(request)
         dry = _dry_run(request) or "All" in (options.get("dryRun") or [])
+        pinned = bool((options.get("preconditions") or {}).get("resourceVersion"))
         if resource is resources.REPOSITORIES:
             unregister = repository.UnregisterRepository(meta=meta)
             await self.writer.repository(
                 namespace,
                 name,
-                self._guard(resource, namespace, name, current, unregister),
+                self._guard(resource, namespace, name, current, unregister, pinned=pinned),
                 dry_run=dry,
             )
         else:
             spec = current["spec"]
-            command = packages.DeleteRevision(meta=meta, workspace=spec["workspaceName"])
-            await self.writer.package(
+            command = packages.DeleteRevision(
+                meta=meta,
+                workspace=spec["workspaceName"],
+                upstream_of=inputs.downstream_of(self.mirror, namespace, name),
+            )
+            outcome = await self.writer.package(
                 namespace,
                 spec["repository"],
                 spec["packageName"],
-                self._guard(resource, namespace, name, current, command),
+                self._guard(resource, namespace, name, current, command, pinned=pinned),
                 dry_run=dry,
             )
+            if any(isinstance(e, ev.RevisionDeletionStarted) for e in outcome.events) or (
+                not outcome.events and current["metadata"].get("deletionTimestamp")
+            ):  # finalizers hold it: kube answers with the object, now being deleted
+                shown = current if dry else self._current(resource, namespace, name)
+                return self._respond(request, resource, shown)
         return web.json_response(
             statuses.success_status(
                 kind=resource.plural,
@@ -365,8 +706,65 @@ class Resources:
             else packages.empty(namespace=namespace, repository=repo, package=package)
         )
         for event in outcome.events:
+            if isinstance(event, ev.RevisionCreationRequested):  # what the task would create
+                event = ev.RevisionCreated(
+                    id=event.id,
+                    time=event.time,
+                    actor=event.actor,
+                    command_id=event.command_id,
+                    namespace=event.namespace,
+                    repository=event.repository,
+                    package=event.package,
+                    workspace=event.workspace,
+                    uid=event.uid,
+                    tasks=event.tasks,
+                    resources={},
+                    labels=event.labels,
+                    annotations=event.annotations,
+                )
             state = packages.evolve(state, event)  # type: ignore[arg-type]
-        return objects.revision_objects(state, deployment=False)[name]
+        registered = self.mirror.repository_state(namespace, repo)
+        deployment = bool(
+            registered and registered.state and registered.state.spec.get("deployment", False)
+        )
+        return objects.revision_objects(state, deployment=deployment)[name]
+
+
+def reply(request: web.Request, body: Any, *, status: int = 200) -> web.Response:
+    """A JSON answer carrying the request's field-validation warnings as Warning headers."""
+    response = web.json_response(body, status=status)
+    for message in request.get(WARNINGS, ()):
+        response.headers.add("Warning", fieldvalidation.warning_header(message))
+    return response
+
+
+def validate_fields(
+    request: web.Request, body: Json, *, kind: str, current: Json | None = None
+) -> None:
+    """Strict: 400 for unknown fields; Warn: remembered for ``reply``'s headers."""
+    found = fieldvalidation.check(
+        request.query.get("fieldValidation"), body, kind=kind, current=current
+    )
+    if found:
+        request[WARNINGS] = [*request.get(WARNINGS, ()), *found]
+
+
+def _dry_updated(current: Json, body: Json, resource: resources.ResourceDef) -> Json:
+    """What a dry-run update would store: the user-settable metadata (and a Repository's
+    spec) from the request on top of the current object."""
+    sent = body.get("metadata") or {}
+    meta = dict(current["metadata"])
+    for key in ("labels", "annotations", "finalizers", "ownerReferences"):
+        if sent.get(key):
+            meta[key] = sent[key]
+        else:
+            meta.pop(key, None)
+    shown = {**current, "metadata": meta}
+    if resource is resources.REPOSITORIES and isinstance(body.get("spec"), dict):
+        shown["spec"] = body["spec"]
+    elif isinstance(body.get("spec"), dict) and body["spec"].get("lifecycle"):
+        shown["spec"] = {**current["spec"], "lifecycle": body["spec"]["lifecycle"]}
+    return shown
 
 
 def _dry_repository(outcome: Outcome) -> Json:
@@ -375,6 +773,60 @@ def _dry_repository(outcome: Outcome) -> Json:
         state = repository.evolve(state, event)  # type: ignore[arg-type]
     assert state is not None
     return objects.repository_object(state)
+
+
+# Outcome reasons that are the caller's mistake; anything else (a render or internal
+# failure) is a 500 whose message carries the cause.
+_USER_REASONS = {
+    "BadRequest": 400,
+    "Invalid": 422,
+    "NotFound": 404,
+    "Forbidden": 403,
+    "Conflict": 409,
+    "AlreadyExists": 409,
+}
+
+
+def _failed_functions(render_status: dict[str, Any] | None) -> str:
+    """What the failing functions said (kpt's own error only says "already handled"), from
+    the renderStatus FunctionResultList: each one's error results, else its stderr."""
+    items = ((render_status or {}).get("result") or {}).get("items") or []
+    said: list[str] = []
+    for item in items:
+        if not isinstance(item, dict) or not item.get("exitCode"):
+            continue
+        fn = item.get("image") or item.get("exec") or "function"
+        errors = [
+            str(r.get("message", ""))
+            for r in item.get("results") or []
+            if isinstance(r, dict) and r.get("severity") == "error"
+        ]
+        text = "; ".join(e for e in errors if e) or str(item.get("stderr") or "").strip()
+        said.append(f"{fn}: {text}" if text else str(fn))
+    return "".join(f"\n{line}" for line in said)
+
+
+def _failure(reason: str, message: str) -> PorchError:
+    error = PorchError(message)
+    code = _USER_REASONS.get(reason)
+    if code is not None:
+        error.code, error.reason = code, reason
+    else:
+        error.message = f"Internal error occurred: {message}"
+        error.args = (error.message,)
+    return error
+
+
+def _expired(message: str) -> PorchError:
+    error = PorchError(message)
+    error.code, error.reason = 410, "Expired"
+    return error
+
+
+def _method_not_allowed(verb: str) -> PorchError:
+    error = PorchError(f"the server does not allow this method on the requested resource: {verb}")
+    error.code, error.reason = 405, "MethodNotAllowed"
+    return error
 
 
 def _constant(command: Any) -> Callable[[Any], Any]:
@@ -406,36 +858,6 @@ def _check_preconditions(options: Json, current: Json, *, resource: resources.Re
             f"Precondition failed: ResourceVersion in precondition: {pre['resourceVersion']}, "
             f"ResourceVersion in object meta: {meta['resourceVersion']}"
         )
-
-
-def _page(
-    items: list[Json], limit: str | None, token: str | None, *, rv: str
-) -> tuple[list[Json], str, int]:
-    """``limit``/``continue`` paging over the name-ordered list (token: last key, base64)."""
-    if token:
-        try:
-            after = json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BadRequest("invalid continue token") from exc
-        items = [o for o in items if _sort_key(o) > tuple(after)]
-    if not limit:
-        return items, "", 0
-    try:
-        n = int(limit)
-    except ValueError as exc:
-        raise BadRequest(f"invalid limit {limit!r}") from exc
-    if n <= 0 or len(items) <= n:
-        return items, "", 0
-    page = items[:n]
-    next_token = base64.urlsafe_b64encode(
-        json.dumps({"after": list(_sort_key(page[-1])), "rv": rv}).encode()
-    ).decode()
-    return page, next_token, len(items) - n
-
-
-def _sort_key(obj: Json) -> tuple[str, str]:
-    meta = obj.get("metadata") or {}
-    return (str(meta.get("namespace", "")), str(meta.get("name", "")))
 
 
 __all__ = ["MAX_BODY", "Resources"]

@@ -9,8 +9,11 @@ answer 410 Gone. The mirror never writes to NATS.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import collections
+import functools
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +36,12 @@ class Change:
     object: dict[str, Any]
     revision: int
 
+    @functools.cached_property
+    def line(self) -> bytes:
+        """The plain watch event line, encoded once and written to every watcher (a
+        thousand watchers must not mean a thousand encodings of one change)."""
+        return msgspec.json.encode({"type": self.type, "object": self.object}) + b"\n"
+
 
 @dataclass
 class Collection:
@@ -47,6 +56,11 @@ class Collection:
     )
     watchers: set[asyncio.Queue[Change | None]] = field(default_factory=set)
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    # Lists walk objects in (namespace, name) order, as kube-apiserver returns them; the
+    # index is kept sorted on add/delete so a page costs O(page), not a sort of everything.
+    order: list[tuple[str, str, str]] = field(default_factory=list)  # (namespace, name, key)
+    # Each object's JSON, encoded once per change: a list is a join of these.
+    _encoded: dict[str, bytes] = field(default_factory=dict)
 
     def apply(self, entry: buckets.Entry) -> Change | None:
         old = self.objects.get(entry.key)
@@ -55,11 +69,15 @@ class Collection:
                 self._advance(entry.revision)
                 return None
             del self.objects[entry.key]
+            self._unindex(entry.key, old[0])
             obj = _with_rv(old[0], entry.revision)
             change = Change("DELETED", entry.key, obj, entry.revision)
         else:
             obj = _with_rv(msgspec.json.decode(entry.value), entry.revision)
             self.objects[entry.key] = (obj, entry.revision)
+            self._encoded.pop(entry.key, None)
+            if old is None:
+                bisect.insort(self.order, (*_ordering(obj), entry.key))
             change = Change("MODIFIED" if old else "ADDED", entry.key, obj, entry.revision)
         self._advance(entry.revision)
         self.log.append(change)
@@ -73,6 +91,32 @@ class Collection:
             queue.put_nowait(change)
         return change
 
+    def _unindex(self, key: str, obj: dict[str, Any]) -> None:
+        self._encoded.pop(key, None)
+        entry = (*_ordering(obj), key)
+        at = bisect.bisect_left(self.order, entry)
+        if at < len(self.order) and self.order[at] == entry:
+            del self.order[at]
+
+    def position(self, after: tuple[str, str] | None) -> int:
+        """Index in ``order`` of the first object after ``(namespace, name)``."""
+        return bisect.bisect_right(self.order, (*after, "\uffff")) if after else 0
+
+    def ordered(self, after: tuple[str, str] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(key, object)`` in (namespace, name) order, starting after ``after``."""
+        for i in range(self.position(after), len(self.order)):
+            key = self.order[i][2]
+            found = self.objects.get(key)
+            if found is not None:
+                yield key, found[0]
+
+    def encoded(self, key: str) -> bytes:
+        """The object's JSON as served (with its resourceVersion)."""
+        data = self._encoded.get(key)
+        if data is None:
+            data = self._encoded[key] = msgspec.json.encode(self.objects[key][0])
+        return data
+
     def _advance(self, revision: int) -> None:
         self.revision = max(self.revision, revision)
 
@@ -81,6 +125,11 @@ class Collection:
         if revision < self.floor:
             return None
         return [c for c in self.log if c.revision > revision]
+
+
+def _ordering(obj: dict[str, Any]) -> tuple[str, str]:
+    meta = obj.get("metadata") or {}
+    return (str(meta.get("namespace", "")), str(meta.get("name", "")))
 
 
 def _with_rv(obj: dict[str, Any], revision: int) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import hashlib
 import json
 from typing import Any, NamedTuple
 
-from porch_apiserver import resources
+from porch_apiserver import corev1, resources
 from porch_apiserver.resources import ResourceDef
 
 Json = dict[str, Any]
@@ -32,6 +32,7 @@ PATCH_CONTENT_TYPES = (
 _PREFIXES = {
     resources.PORCH_GROUP: "dev.kpt.porch.v1alpha1",
     resources.CONFIG_GROUP: "dev.kpt.porch.config.v1alpha1",
+    "": "io.k8s.api.core.v1",  # core v1 Namespaces and Secrets (local mode)
 }
 
 
@@ -382,6 +383,38 @@ def _package_revision_status() -> Json:
     )
 
 
+def _resources_spec() -> Json:
+    return _object(
+        "PackageRevisionResourcesSpec holds the files of a package revision.",
+        {
+            "packageName": _string("Package path inside the repository directory."),
+            "workspaceName": _string("Workspace of the revision."),
+            "revision": _integer("Revision number of the revision."),
+            "repository": _string("Name of the Repository (same namespace)."),
+            "resources": _string_map("File path relative to the package root -> file text."),
+        },
+    )
+
+
+def _resources_status() -> Json:
+    return _object(
+        "PackageRevisionResourcesStatus reports the last render of the package.",
+        {
+            "renderStatus": _object(
+                "Result of rendering the Kptfile pipeline.",
+                {
+                    "result": {
+                        "type": "object",
+                        "description": "The FunctionResultList (kpt.dev/v1).",
+                        "x-kubernetes-preserve-unknown-fields": True,
+                    },
+                    "error": _string("The render error, if any."),
+                },
+            )
+        },
+    )
+
+
 # --- config.porch.kpt.dev ----------------------------------------------------------------------
 
 
@@ -443,31 +476,74 @@ def _repository_status() -> Json:
 
 # --- kinds -------------------------------------------------------------------------------------
 
-_SPECS = {"PackageRevision": _package_revision_spec, "Repository": _repository_spec}
-_STATUSES = {"PackageRevision": _package_revision_status, "Repository": _repository_status}
+_SPECS = {
+    "PackageRevision": _package_revision_spec,
+    "PackageRevisionResources": _resources_spec,
+    "Repository": _repository_spec,
+}
+_STATUSES = {
+    "PackageRevision": _package_revision_status,
+    "PackageRevisionResources": _resources_status,
+    "Repository": _repository_status,
+}
 _DESCRIPTIONS = {
     "PackageRevision": "PackageRevision is one revision of a kpt package in a repository.",
+    "PackageRevisionResources": "PackageRevisionResources holds the files of a revision.",
     "Repository": "Repository registers a git or OCI repository with Porch.",
 }
 
 
 def schema_name(kind: str) -> str | None:
     """The component schema name of ``kind`` (``dev.kpt.porch.v1alpha1.PackageRevision``)."""
-    for resource in resources.RESOURCES:
+    for resource in (*resources.RESOURCES, *corev1.CORE):
         if kind in (resource.kind, resource.list_kind):
             return f"{_PREFIXES[resource.group]}.{kind}"
     return None
 
 
+def _core_fields(kind: str) -> Json:
+    if kind == "Secret":
+        return {
+            "data": {
+                "type": "object",
+                "description": "Secret data, each value base64-encoded.",
+                "additionalProperties": {"type": "string", "format": "byte"},
+            },
+            "stringData": _string_map("Write-only plain-text data, merged into data on write."),
+            "type": _string("Used to facilitate programmatic handling of secret data."),
+            "immutable": _boolean("If true, data cannot be changed after creation."),
+        }
+    return {
+        "spec": _object(
+            "NamespaceSpec describes the attributes of a namespace.",
+            {"finalizers": _array("Finalizers.", _string("A finalizer name."))},
+        ),
+        "status": _object(
+            "NamespaceStatus is information about the current status of a namespace.",
+            {"phase": _string("Phase of the namespace: Active or Terminating.")},
+        ),
+    }
+
+
+_CORE_DESCRIPTIONS = {
+    "Secret": "Secret holds secret data of a certain type (local mode: stored in porch_secrets).",
+    "Namespace": "Namespace provides a scope for names.",
+}
+
+
 def _kind_schemas(resource: ResourceDef) -> Json:
     kind, list_kind = resource.kind, resource.list_kind
+    fields = (
+        _core_fields(kind)
+        if resource in corev1.CORE
+        else {"spec": _SPECS[kind](), "status": _STATUSES[kind]()}
+    )
     item = _object(
-        _DESCRIPTIONS[kind],
+        _CORE_DESCRIPTIONS.get(kind) or _DESCRIPTIONS[kind],
         {
             **_kind_header(resource, kind),
             "metadata": {**_ref(f"{META}.ObjectMeta", "Standard object metadata."), "default": {}},
-            "spec": _SPECS[kind](),
-            "status": _STATUSES[kind](),
+            **fields,
         },
     )
     item["x-kubernetes-group-version-kind"] = [_gvk(resource, kind)]
@@ -580,7 +656,7 @@ def _operation(resource: ResourceDef, op: _Op, *, kind: str, subject: str) -> Js
     response_ref = {"list": f"{schema_name(resource.list_kind)}", "delete": f"{META}.Status"}
     content = _json_content(response_ref.get(op.verb, item_ref))
     responses: Json = {code: {"description": "OK", "content": content} for code in op.codes}
-    camel = _camel_group(resource.group)
+    camel = _camel_group(resource.group) or "Core"
     operation: Json = {
         "tags": [f"{camel[0].lower()}{camel[1:]}_{resource.version}"],
         "description": f"{op.action} {subject}",
@@ -598,15 +674,26 @@ def _operation(resource: ResourceDef, op: _Op, *, kind: str, subject: str) -> Js
 
 def _paths(resource: ResourceDef) -> Json:
     """Collection and item paths; path parameters sit on the path item, like kube-apiserver's."""
-    base = f"/apis/{resource.group}/{resource.version}"
-    collection = f"{base}/namespaces/{{namespace}}/{resource.plural}"
+    base = (
+        f"/apis/{resource.group}/{resource.version}"
+        if resource.group
+        else f"/api/{resource.version}"
+    )
     ns_param = _path_param("namespace", "Object name and auth scope, such as for teams.")
-    params = [_path_param("name", f"Name of the {resource.kind}."), ns_param]
-    kind, subject = resource.kind, f"Namespaced{resource.kind}"
-    paths: Json = {collection: {"parameters": [ns_param]}}
+    name_param = _path_param("name", f"Name of the {resource.kind}.")
+    kind = resource.kind
+    if resource.namespaced:
+        collection = f"{base}/namespaces/{{namespace}}/{resource.plural}"
+        params, subject = [name_param, ns_param], f"Namespaced{kind}"
+        paths: Json = {collection: {"parameters": [ns_param]}}
+    else:
+        collection = f"{base}/{resource.plural}"
+        params, subject = [name_param], kind
+        paths = {collection: {}}
     if "list" in resource.verbs:
-        all_ns = _operation(resource, _LIST, kind=kind, subject=f"{kind}ForAllNamespaces")
-        paths[f"{base}/{resource.plural}"] = {"get": all_ns}
+        if resource.namespaced:
+            all_ns = _operation(resource, _LIST, kind=kind, subject=f"{kind}ForAllNamespaces")
+            paths[f"{base}/{resource.plural}"] = {"get": all_ns}
         paths[collection]["get"] = _operation(resource, _LIST, kind=kind, subject=subject)
     if "create" in resource.verbs:
         paths[collection]["post"] = _operation(resource, _CREATE, kind=kind, subject=subject)
@@ -635,7 +722,11 @@ def _paths(resource: ResourceDef) -> Json:
 
 
 def _document(group: str, version: str) -> Json | None:
-    served = resources.in_group_version(group, version)
+    served = (
+        resources.in_group_version(group, version)
+        if group
+        else tuple(r for r in corev1.CORE if r.version == version)
+    )
     if not served:
         return None
     schemas = _meta_schemas()
@@ -676,9 +767,14 @@ def openapi_v3_document(group: str, version: str) -> Json | None:
     return json.loads(raw) if raw is not None else None
 
 
-def openapi_v3_index() -> Json:
-    """``GET /openapi/v3``: one entry per served group-version, URL carrying the doc hash."""
+def openapi_v3_index(*, core: bool = False) -> Json:
+    """``GET /openapi/v3``: one entry per served group-version, URL carrying the doc hash;
+    with ``core`` (local mode) also ``api/v1`` (its document: group "")."""
     paths: Json = {}
+    if core:
+        paths["api/v1"] = {
+            "serverRelativeURL": f"/openapi/v3/api/v1?hash={document_hash('', 'v1')}"
+        }
     for group in resources.groups():
         for version in resources.versions(group):
             paths[f"apis/{group}/{version}"] = {
@@ -709,7 +805,8 @@ def schema_for(kind: str, *, resolve: bool = True) -> Json | None:
     With ``resolve`` (the default) every ``$ref`` is inlined, so the result is self-contained
     and can drive validation (e.g. ``fieldValidation=Strict``).
     """
-    resource = next((r for r in resources.RESOURCES if kind in (r.kind, r.list_kind)), None)
+    served = (*resources.RESOURCES, *corev1.CORE)
+    resource = next((r for r in served if kind in (r.kind, r.list_kind)), None)
     name = schema_name(kind)
     if resource is None or name is None:
         return None

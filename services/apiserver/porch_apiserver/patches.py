@@ -6,6 +6,7 @@ strategic merge patch treated as a merge patch once its ``$`` directives are dro
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 import jsonpatch
@@ -55,7 +56,8 @@ def apply(content_type: str, current: dict[str, Any], patch: Any) -> dict[str, A
         try:
             result = jsonpatch.apply_patch(current, patch)
         except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
-            raise Invalid(f"the JSON patch could not be applied: {exc}") from exc
+            detail = re.sub(r" \(<class '[^']+'>\)", "", str(exc))  # Python type names
+            raise Invalid(f"the JSON patch could not be applied: {detail}") from exc
     else:
         raise UnsupportedMediaType(
             f"the body of the request was in an unknown format - accepted media types "

@@ -92,7 +92,19 @@ PACKAGE_REVISIONS = ResourceDef(
     ),
 )
 
-RESOURCES: tuple[ResourceDef, ...] = (REPOSITORIES, PACKAGE_REVISIONS)
+PACKAGE_REVISION_RESOURCES = ResourceDef(
+    group=PORCH_GROUP,
+    version=VERSION,
+    plural="packagerevisionresources",
+    singular="packagerevisionresources",
+    kind="PackageRevisionResources",
+    list_kind="PackageRevisionResourcesList",
+    namespaced=True,
+    verbs=("get", "list", "update", "patch"),
+    categories=("porch",),
+)
+
+RESOURCES: tuple[ResourceDef, ...] = (REPOSITORIES, PACKAGE_REVISIONS, PACKAGE_REVISION_RESOURCES)
 
 
 def lookup(group: str, version: str, plural: str) -> ResourceDef | None:
@@ -126,6 +138,7 @@ def in_group_version(group: str, version: str) -> tuple[ResourceDef, ...]:
 __all__ = [
     "CONFIG_GROUP",
     "PACKAGE_REVISIONS",
+    "PACKAGE_REVISION_RESOURCES",
     "PORCH_GROUP",
     "REPOSITORIES",
     "RESOURCES",

@@ -2,7 +2,9 @@
 
 Label grammar (comma = AND): ``k=v``, ``k==v``, ``k!=v``, ``k in (a,b)``, ``k notin (a,b)``,
 ``k``, ``!k``. Field selectors: ``f=v``, ``f==v``, ``f!=v`` over a per-resource set of
-supported fields; anything else is a 400 naming the field.
+supported fields (plus Porch's ``spec.packageMetadata.labels[<key>]`` on package revisions);
+anything else is a 400 naming the field, and a ``spec.lifecycle`` that is not a lifecycle is a
+400 too, as in Porch.
 """
 
 from __future__ import annotations
@@ -85,9 +87,16 @@ def fields(selector: str, supported: Mapping[str, FieldGetter]) -> Predicate:
         if not match:
             raise BadRequest(f"invalid field selector: {part.strip()!r}")
         name, op, value = match.groups()
-        getter = supported.get(name)
+        direct = None if name.endswith("[*]") else supported.get(name)
+        getter = direct or _keyed(name, supported)
         if getter is None:
             raise BadRequest(f"field label not supported: {name}")
+        allowed = VALUES.get(name)
+        if allowed is not None and value not in allowed:
+            raise BadRequest(
+                f'invalid value "{value}" for field selector {name}: '
+                f"must be one of {', '.join(allowed)}"
+            )
         reqs.append((getter, op != "!=", value))
     return lambda o: all((g(o) == v) == want for g, want, v in reqs)
 
@@ -102,6 +111,18 @@ def _get(*path: str) -> Callable[[dict[str, Any]], str]:
     return getter
 
 
+PACKAGE_LABELS = "spec.packageMetadata.labels"
+_KEYED = re.compile(r"^([A-Za-z.]+)\[([A-Za-z0-9./_-]+)\]$")
+
+
+def _keyed(name: str, supported: Mapping[str, FieldGetter]) -> FieldGetter | None:
+    """A getter for ``map[key]`` when the resource supports the map (``map[*]``)."""
+    match = _KEYED.match(name)
+    if match is None or f"{match.group(1)}[*]" not in supported:
+        return None
+    return _get(*match.group(1).split("."), match.group(2))
+
+
 COMMON_FIELDS = {
     "metadata.name": _get("metadata", "name"),
     "metadata.namespace": _get("metadata", "namespace"),
@@ -113,6 +134,8 @@ REVISION_FIELDS = {
     "spec.repository": _get("spec", "repository"),
     "spec.workspaceName": _get("spec", "workspaceName"),
     "spec.lifecycle": _get("spec", "lifecycle"),
+    f"{PACKAGE_LABELS}[*]": _get(),  # marker: any key, see _keyed
 }
+VALUES = {"spec.lifecycle": ("Draft", "Proposed", "Published", "DeletionProposed")}
 
-__all__ = ["COMMON_FIELDS", "REVISION_FIELDS", "fields", "labels"]
+__all__ = ["COMMON_FIELDS", "PACKAGE_LABELS", "REVISION_FIELDS", "VALUES", "fields", "labels"]

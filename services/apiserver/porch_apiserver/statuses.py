@@ -49,6 +49,25 @@ class ResourceAlreadyExists(errors.AlreadyExists):
         self.details = details
 
 
+class ResourceInvalid(errors.Invalid):
+    """Invalid that names the object (``details.kind`` is the Kind, as kube sends it)."""
+
+    def __init__(self, message: str, *, details: StatusDetails, causes: list[errors.Cause]) -> None:
+        super().__init__(message, causes=causes)
+        self.details = details
+
+
+def invalid(kind: str, group: str, name: str, causes: list[errors.Cause]) -> errors.Invalid:
+    """``Secret "x" is invalid: data[k]: illegal base64 data``, with its causes."""
+    text = "; ".join(f"{c.field}: {c.message}" if c.field else c.message for c in causes)
+    qualified = f"{kind}.{group}" if group else kind
+    return ResourceInvalid(
+        f'{qualified} "{name}" is invalid: {text}',
+        details=StatusDetails(name=name, group=group, kind=kind),
+        causes=causes,
+    )
+
+
 def _qualified(resource_plural: str, group: str) -> str:
     return f"{resource_plural}.{group}" if group else resource_plural
 
@@ -139,10 +158,12 @@ def success_status(*, kind: str = "", name: str = "", group: str = "", uid: str 
 __all__ = [
     "ResourceAlreadyExists",
     "ResourceConflict",
+    "ResourceInvalid",
     "ResourceNotFound",
     "StatusDetails",
     "already_exists",
     "conflict_modified",
+    "invalid",
     "not_found",
     "status_for",
     "success_status",

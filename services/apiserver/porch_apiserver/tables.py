@@ -149,6 +149,10 @@ _AGE = Column(
 _WIDE_AGE = dataclasses.replace(_AGE, priority=1)
 
 
+def _files(obj: Json, _now: datetime) -> Cell:
+    return len(_get(obj, "spec", "resources") or {})
+
+
 def _col(name: str, type_: str, cell: Callable[[Json, datetime], Cell], doc: str) -> Column:
     return Column(name=name, type=type_, description=doc, cell=cell)
 
@@ -162,6 +166,15 @@ _COLUMNS: dict[str, tuple[Column, ...]] = {
         _col("Latest", "boolean", _latest, "Whether this is the latest published revision."),
         _col("Lifecycle", "string", _text("spec", "lifecycle"), "Draft, Proposed, Published..."),
         _col("Repository", "string", _text("spec", "repository"), "Repository name."),
+        _WIDE_AGE,
+    ),
+    resources.PACKAGE_REVISION_RESOURCES.plural: (
+        _NAME,
+        _col("Package", "string", _text("spec", "packageName"), "Package path in the repository."),
+        _col("WorkspaceName", "string", _text("spec", "workspaceName"), "Workspace of the change."),
+        _col("Revision", "integer", _revision, "Revision number (0 until published)."),
+        _col("Repository", "string", _text("spec", "repository"), "Repository name."),
+        _col("Files", "integer", _files, "Number of files in the package."),
         _WIDE_AGE,
     ),
     resources.REPOSITORIES.plural: (
@@ -178,6 +191,24 @@ _COLUMNS: dict[str, tuple[Column, ...]] = {
         _WIDE_AGE,
     ),
 }
+
+
+def _data_count(obj: Json, _now: datetime) -> Cell:
+    return len(_get(obj, "data") or {})
+
+
+# Core v1 (local mode), with kube-apiserver's columns.
+_COLUMNS["secrets"] = (
+    _NAME,
+    _col("Type", "string", _text("type"), "The type of the secret."),
+    _col("Data", "string", _data_count, "The number of keys in the secret."),
+    _AGE,
+)
+_COLUMNS["namespaces"] = (
+    _NAME,
+    _col("Status", "string", _text("status", "phase"), "The status of the namespace."),
+    _AGE,
+)
 
 
 def columns_for(resource: ResourceDef) -> tuple[Column, ...]:

@@ -136,7 +136,7 @@ class RevisionRequest(msgspec.Struct, frozen=True, kw_only=True):
     package: str
     workspace: str
     lifecycle: str
-    task: ev.Task
+    task: ev.Task | None  # None: the domain adds Porch's default init
     labels: dict[str, str]
     annotations: dict[str, str]
 
@@ -185,23 +185,119 @@ def revision_request(body: Json) -> RevisionRequest:
     )
 
 
-def _task(raw: Any, *, package: str) -> ev.Task:
+def _task(raw: Any, *, package: str) -> ev.Task | None:
+    del package  # the default task is the domain's
     if raw is None:
-        return ev.Task(type="init", init={"description": f"{package} description"})
+        return None
     if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
-        raise Invalid("spec.tasks[0].type: Required value")
-    kind = raw["type"]
-    if kind != "init":
         raise Invalid(
-            f'spec.tasks[0].type: Unsupported value: "{kind}": supported values: "init"',
+            "spec.tasks[0].type: Required value",
+            causes=[Cause("FieldValueRequired", "Required value", "spec.tasks[0].type")],
+        )
+    kind = raw["type"]
+    if kind not in packages.TASK_TYPES:
+        raise Invalid(
+            f'spec.tasks[0].type: Unsupported value: "{kind}": supported values: '
+            '"init", "clone", "edit", "upgrade"',
+            causes=[Cause("FieldValueNotSupported", "unknown task type", "spec.tasks[0].type")],
+        )
+    payload = raw.get(kind) or {}
+    if not isinstance(payload, dict):
+        raise Invalid(
+            f"spec.tasks[0].{kind}: must be an object",
+            causes=[Cause("FieldValueInvalid", "must be an object", f"spec.tasks[0].{kind}")],
+        )
+    if kind == "clone" and not isinstance(payload.get("upstreamRef"), dict):
+        raise Invalid(
+            "spec.tasks[0].clone.upstreamRef: Required value",
             causes=[
-                Cause("FieldValueNotSupported", "only init is supported", "spec.tasks[0].type")
+                Cause("FieldValueRequired", "Required value", "spec.tasks[0].clone.upstreamRef")
             ],
         )
-    init = raw.get("init") or {}
-    if not isinstance(init, dict):
-        raise Invalid("spec.tasks[0].init: must be an object")
-    return ev.Task(type="init", init=init)
+    task: ev.Task = msgspec.convert({"type": kind, kind: payload}, ev.Task)
+    return task
+
+
+def task_of(obj: Json) -> ev.Task | None:
+    """The creation task of a served revision object, or None."""
+    tasks = (obj.get("spec") or {}).get("tasks") or []
+    if not tasks or not isinstance(tasks[0], dict):
+        return None
+    try:
+        task: ev.Task = msgspec.convert(tasks[0], ev.Task)
+    except msgspec.ValidationError:
+        return None
+    return task
+
+
+def ref_names(task: ev.Task) -> dict[str, str]:
+    """role -> name of each registered revision the task reads (see packages.CreateRevision)."""
+    payload = packages.task_payload(task)
+
+    def name(key: str) -> str:
+        ref = payload.get(key)
+        return str(ref.get("name") or "") if isinstance(ref, dict) else ""
+
+    found = {
+        "clone": {"upstream": packages.clone_upstream_name(task)},
+        "edit": {"source": name("sourceRef")},
+        "upgrade": {
+            "oldUpstream": name("oldUpstreamRef"),
+            "newUpstream": name("newUpstreamRef"),
+            "local": name("localPackageRevisionRef"),
+        },
+    }.get(task.type, {})
+    return {role: n for role, n in found.items() if n}
+
+
+PUSH_ON_RENDER_FAILURE = "porch.kpt.dev/push-on-render-failure"
+
+
+def resource_files(body: Json) -> dict[str, str]:
+    """``spec.resources`` of a PackageRevisionResources: package-relative path -> text."""
+    files = (body.get("spec") or {}).get("resources")
+    if files is None:
+        files = {}
+    if not isinstance(files, dict):
+        raise Invalid(
+            "spec.resources: must be a map of file path to file content",
+            causes=[Cause("FieldValueInvalid", "must be a map of strings", "spec.resources")],
+        )
+    causes: list[Cause] = []
+    for path, text in files.items():
+        fld = f"spec.resources[{path}]"
+        problem = _path_problem(path) if isinstance(path, str) else "must be a string"
+        if problem is None and not isinstance(text, str):
+            problem = "the content must be a string"
+        if problem is not None:
+            causes.append(Cause("FieldValueInvalid", problem, fld))
+    if causes:
+        raise Invalid(
+            "PackageRevisionResources is invalid: "
+            + "; ".join(f"{c.field}: {c.message}" for c in causes),
+            causes=causes,
+        )
+    return dict(files)
+
+
+def _path_problem(path: str) -> str | None:
+    if not path or not path.strip():
+        return "the file name must not be empty"
+    if path.startswith(("/", "\\")) or (len(path) > 1 and path[1] == ":"):
+        return "the file name must be relative to the package"
+    parts = path.replace("\\", "/").split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        return "the file name must not contain empty, '.' or '..' segments"
+    if "\x00" in path:
+        return "the file name must not contain NUL"
+    return None
+
+
+def push_on_render_failure(*objs: Json) -> bool:
+    return any(
+        ((o.get("metadata") or {}).get("annotations") or {}).get(PUSH_ON_RENDER_FAILURE) == "true"
+        for o in objs
+    )
 
 
 _IMMUTABLE_SPEC = ("packageName", "repository", "workspaceName", "revision", "tasks")
@@ -228,16 +324,58 @@ def revision_updates(current: Json, new: Json, *, meta: CommandMeta) -> list[pac
     if labels.get(packages.LATEST_LABEL) == computed:  # echoed back unchanged: not user data
         labels.pop(packages.LATEST_LABEL, None)
     cur_labels.pop(packages.LATEST_LABEL, None)
-    if (labels, annotations) != (cur_labels, cur_annotations):
+    finalizers, owners = _finalizers(new), _owner_references(new)
+    if (labels, annotations, finalizers, owners) != (
+        cur_labels,
+        cur_annotations,
+        _finalizers(current),
+        _owner_references(current),
+    ):
         out.append(
             packages.UpdateMetadata(
-                meta=meta, workspace=workspace, labels=labels, annotations=annotations
+                meta=meta,
+                workspace=workspace,
+                labels=labels,
+                annotations=annotations,
+                finalizers=finalizers,
+                owner_references=owners,
             )
         )
     lifecycle = new_spec.get("lifecycle")
     if lifecycle and lifecycle != current["spec"]["lifecycle"]:
         out.append(packages.ChangeLifecycle(meta=meta, workspace=workspace, lifecycle=lifecycle))
     return out
+
+
+def _finalizers(obj: Json) -> tuple[str, ...]:
+    value = (obj.get("metadata") or {}).get("finalizers") or []
+    if not isinstance(value, list) or not all(isinstance(f, str) and f for f in value):
+        raise Invalid(
+            "metadata.finalizers: must be a list of names",
+            causes=[Cause("FieldValueInvalid", "must be a list of names", "metadata.finalizers")],
+        )
+    return tuple(dict.fromkeys(value))
+
+
+def _owner_references(obj: Json) -> tuple[dict[str, Any], ...]:
+    value = (obj.get("metadata") or {}).get("ownerReferences") or []
+    fld = "metadata.ownerReferences"
+    if not isinstance(value, list) or not all(isinstance(o, dict) for o in value):
+        raise Invalid(
+            f"{fld}: must be a list of objects",
+            causes=[Cause("FieldValueInvalid", "must be a list of objects", fld)],
+        )
+    for i, ref in enumerate(value):
+        missing = [k for k in ("apiVersion", "kind", "name", "uid") if not ref.get(k)]
+        if missing:
+            raise Invalid(
+                "; ".join(f"{fld}[{i}].{k}: Required value" for k in missing),
+                causes=[
+                    Cause("FieldValueRequired", "Required value", f"{fld}[{i}].{k}")
+                    for k in missing
+                ],
+            )
+    return tuple(dict(o) for o in value)
 
 
 def approval(current: Json, new: Json, *, meta: CommandMeta) -> packages.ChangeApproval:
@@ -253,14 +391,19 @@ def approval(current: Json, new: Json, *, meta: CommandMeta) -> packages.ChangeA
 
 
 __all__ = [
+    "PUSH_ON_RENDER_FAILURE",
     "RevisionRequest",
     "approval",
     "check_resource_version",
     "expect_object",
     "metadata_maps",
     "parse_body",
+    "push_on_render_failure",
+    "ref_names",
     "register_repository",
+    "resource_files",
     "revision_request",
     "revision_updates",
+    "task_of",
     "update_repository",
 ]

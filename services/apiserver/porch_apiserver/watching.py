@@ -2,7 +2,8 @@
 
 Registration and the initial snapshot happen in one synchronous step, so no change falls
 between them; a resourceVersion older than the mirror's log answers one ERROR event with
-410 Expired, as kube-apiserver does. Bookmarks only when asked for.
+410 Expired, as kube-apiserver does. Bookmarks only when asked for: periodic ones, and with
+``sendInitialEvents`` the one annotated ``k8s.io/initial-events-end`` after the current state.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from typing import Any
 
 from aiohttp import web
 
-from porch_apiserver import resources, tables
+from porch_apiserver import queries, resources, tables
 from porch_apiserver.mirror import Change, Collection
 
 Json = dict[str, Any]
 BOOKMARK_EVERY = 30.0
+INITIAL_EVENTS_END = "k8s.io/initial-events-end"
 
 
 async def serve(
@@ -29,21 +31,21 @@ async def serve(
     resource: resources.ResourceDef,
     coll: Collection,
     matches: Callable[[Json], bool],
-    resource_version: str,
-    timeout: float,
-    bookmarks: bool,
+    options: queries.ListOptions,
     as_table: bool,
+    bookmark_every: float = BOOKMARK_EVERY,
 ) -> web.StreamResponse:
+    timeout, bookmarks = options.timeout, options.bookmarks
     queue: asyncio.Queue[Change | None] = asyncio.Queue()
     coll.watchers.add(queue)  # registered before the snapshot: nothing slips between
     try:
-        if resource_version in ("", "0"):
+        if options.replays_state:
             start = coll.revision
             backlog = [
-                Change("ADDED", key, obj, rev) for key, (obj, rev) in sorted(coll.objects.items())
+                Change("ADDED", key, obj, coll.objects[key][1]) for key, obj in coll.ordered()
             ]
         else:
-            start = int(resource_version)
+            start = options.revision
             since = coll.since(start)
             backlog = since if since is not None else []
             if since is None:
@@ -56,28 +58,31 @@ async def serve(
         async def send(change: Change) -> None:
             if not matches(change.object):
                 return
-            obj: Json = change.object
-            if as_table:
-                obj = tables.table_for(
-                    resource,
-                    [obj],
-                    resource_version=str(change.revision),
-                    now=datetime.now(UTC),
-                    with_definitions=first[0],
-                )
-                first[0] = False
+            if not as_table:
+                await response.write(change.line)
+                return
+            obj = tables.table_for(
+                resource,
+                [change.object],
+                resource_version=str(change.revision),
+                now=datetime.now(UTC),
+                with_definitions=first[0],
+            )
+            first[0] = False
             line = json.dumps({"type": change.type, "object": obj}, separators=(",", ":"))
             await response.write(line.encode() + b"\n")
 
         for change in backlog:
             await send(change)
         last = max([start, *(c.revision for c in backlog)])
+        if options.send_initial_events:
+            await _bookmark(response, resource, last, initial_events_end=True)
         with contextlib.suppress(TimeoutError, ConnectionResetError):
             async with asyncio.timeout(timeout):
                 while True:
-                    try:
-                        item = await asyncio.wait_for(queue.get(), BOOKMARK_EVERY)
-                    except TimeoutError:
+                    # No bookmarks asked for: no timer per event either.
+                    item = await (_next(queue, bookmark_every) if bookmarks else queue.get())
+                    if item is _IDLE:
                         if bookmarks:
                             await _bookmark(response, resource, coll.revision)
                         continue
@@ -92,14 +97,32 @@ async def serve(
         coll.watchers.discard(queue)
 
 
+_IDLE = Change("BOOKMARK", "", {}, 0)  # nothing arrived for a bookmark interval
+
+
+async def _next(queue: asyncio.Queue[Change | None], idle_after: float) -> Change | None:
+    """The next change, or ``_IDLE`` after ``idle_after`` seconds without one. A timeout
+    scope, not ``wait_for``: that starts a task per event, per watcher."""
+    if not queue.empty():
+        return queue.get_nowait()
+    try:
+        async with asyncio.timeout(idle_after):
+            return await queue.get()
+    except TimeoutError:
+        return _IDLE
+
+
 async def _bookmark(
-    response: web.StreamResponse, resource: resources.ResourceDef, revision: int
+    response: web.StreamResponse,
+    resource: resources.ResourceDef,
+    revision: int,
+    *,
+    initial_events_end: bool = False,
 ) -> None:
-    obj = {
-        "kind": resource.kind,
-        "apiVersion": resource.group_version,
-        "metadata": {"resourceVersion": str(revision)},
-    }
+    meta: Json = {"resourceVersion": str(revision)}
+    if initial_events_end:
+        meta["annotations"] = {INITIAL_EVENTS_END: "true"}
+    obj = {"kind": resource.kind, "apiVersion": resource.group_version, "metadata": meta}
     await response.write(json.dumps({"type": "BOOKMARK", "object": obj}).encode() + b"\n")
 
 
@@ -119,4 +142,4 @@ async def _expired(request: web.Request, asked: int, floor: int) -> web.StreamRe
     return response
 
 
-__all__ = ["serve"]
+__all__ = ["BOOKMARK_EVERY", "INITIAL_EVENTS_END", "serve"]

@@ -5,6 +5,10 @@ A conflict on append means another writer got in first: wait until the mirror ha
 what is now on the stream and decide again (a user's stale resourceVersion is then caught
 by the caller's precondition, as a 409). A write that was stored but does not become
 visible in time is reported as a Timeout that says so: it is never lost.
+
+Two-step commands (a creation request, a resource submission) are answered by the
+orchestrator with an outcome event under the same command id on the revision's subject;
+``answer`` follows that subject from the request's sequence until the outcome arrives.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,7 +25,8 @@ from nats.js import JetStreamContext
 from porch.domain import events as ev
 from porch.domain import packages, repository, snapshots
 from porch.errors import Conflict, Timeout
-from porch.eventlog import appending, subjects
+from porch.eventlog import appending, reading, subjects
+from porch_apiserver import metrics
 from porch_apiserver.mirror import Mirror
 
 log = logging.getLogger(__name__)
@@ -35,10 +41,18 @@ class Outcome:
 
 
 class Writer:
-    def __init__(self, js: JetStreamContext, mirror: Mirror, *, visible_within: float = 10.0):
+    def __init__(
+        self,
+        js: JetStreamContext,
+        mirror: Mirror,
+        *,
+        visible_within: float = 10.0,
+        answered_within: float = 60.0,
+    ):
         self.js = js
         self.mirror = mirror
         self.visible_within = visible_within
+        self.answered_within = answered_within  # tasks and renders run functions
 
     async def repository(
         self,
@@ -136,13 +150,51 @@ class Writer:
         await self.visible(state_key, seq)
         return Outcome(seq, (event,))
 
+    async def answer(
+        self,
+        *,
+        namespace: str,
+        repo: str,
+        package: str,
+        workspace: str,
+        after: int,
+        command_id: str,
+        kinds: tuple[type[ev.Event], ...],
+    ) -> ev.Event:
+        """The orchestrator's outcome of the command appended at ``after``, once visible."""
+        subject = subjects.revision(namespace, repo, package, workspace)
+
+        async def find() -> tuple[int, ev.Event]:
+            stream = reading.follow(self.js, subject, after=after, known_types=ev.KNOWN_TYPES)
+            try:
+                async for record in stream:
+                    event = ev.decode(record.data)
+                    if event.command_id == command_id and isinstance(event, kinds):
+                        return record.seq, event
+            finally:
+                await stream.aclose()  # type: ignore[attr-defined]
+            raise AssertionError("the event stream ended")
+
+        try:
+            seq, event = await asyncio.wait_for(find(), self.answered_within)
+        except TimeoutError:
+            raise Timeout(
+                f"the request was stored as event {after} but no orchestrator answered within "
+                f"{self.answered_within:g}s; the orchestrator may be down, the request will be "
+                "processed once it runs"
+            ) from None
+        await self.visible(snapshots.package_state_key(namespace, repo, package), seq)
+        return event
+
     async def visible(self, state_key: str, seq: int) -> None:
         names = self.mirror.names
+        started = time.monotonic()
         shown = await self.mirror.wait_state(state_key, seq, timeout=self.visible_within)
         shown = shown and await self.mirror.catch_up(names.revisions, timeout=self.visible_within)
         shown = shown and await self.mirror.catch_up(
             names.repositories, timeout=self.visible_within
         )
+        metrics.waited_for_visibility(started, shown=shown)
         if not shown:
             raise Timeout(
                 f"the change was stored as event {seq} but is not visible yet; "

@@ -1,0 +1,112 @@
+"""Watch streams served from an in-memory collection over a loopback aiohttp server:
+periodic bookmarks only when asked, timeouts, 410 for expired versions, fan-out to many."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import msgspec
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from porch.domain import snapshots
+from porch.eventlog.buckets import Entry
+from porch_apiserver.app import errors_as_status
+from porch_apiserver.handlers import Resources
+from porch_apiserver.mirror import Mirror
+
+PATH = "/apis/porch.kpt.dev/v1alpha1/namespaces/default/packagerevisions"
+
+
+def _revision(name: str, labels: dict[str, str] | None = None) -> bytes:
+    obj = {
+        "apiVersion": "porch.kpt.dev/v1alpha1",
+        "kind": "PackageRevision",
+        "metadata": {"name": name, "namespace": "default", "labels": labels or {}},
+        "spec": {"packageName": name, "repository": "r", "workspaceName": "v1"},
+    }
+    return msgspec.json.encode(obj)
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[tuple[str, Mirror]]:
+    mirror = Mirror(None, snapshots.Buckets("test"))  # type: ignore[arg-type]
+    for rev, name in enumerate(("a", "b"), start=1):
+        key = snapshots.object_key("default", name)
+        mirror.revisions.apply(Entry(key=key, value=_revision(name), revision=rev))
+    resources = Resources(mirror=mirror, writer=None, blobs=None, bookmark_every=0.2)  # type: ignore[arg-type]
+    app = web.Application(middlewares=[errors_as_status])
+    app.router.add_get(
+        "/apis/{group}/{version}/namespaces/{namespace}/{plural}", resources.list_or_watch
+    )
+    server = TestServer(app)
+    await server.start_server()
+    try:
+        yield str(server.make_url("")), mirror
+    finally:
+        await server.close()
+
+
+async def _events(url: str) -> list[dict[str, Any]]:
+    async with aiohttp.ClientSession() as session, session.get(url) as resp:
+        return [json.loads(line) async for line in resp.content]
+
+
+async def test_periodic_bookmarks_only_when_asked_and_the_timeout_closes(
+    served: tuple[str, Mirror],
+) -> None:
+    base, _ = served
+    started = time.monotonic()
+    asked = await _events(
+        f"{base}{PATH}?watch=true&resourceVersion=2&allowWatchBookmarks=true&timeoutSeconds=1"
+    )
+    assert 0.9 < time.monotonic() - started < 5
+    assert asked
+    assert {e["type"] for e in asked} == {"BOOKMARK"}
+    assert asked[0]["object"] == {
+        "kind": "PackageRevision",
+        "apiVersion": "porch.kpt.dev/v1alpha1",
+        "metadata": {"resourceVersion": "2"},
+    }
+    quiet = await _events(f"{base}{PATH}?watch=true&resourceVersion=2&timeoutSeconds=1")
+    assert quiet == []
+
+
+async def test_an_expired_version_is_one_error_event(served: tuple[str, Mirror]) -> None:
+    base, mirror = served
+    mirror.revisions.floor = 2
+    events = await _events(f"{base}{PATH}?watch=true&resourceVersion=1&timeoutSeconds=1")
+    assert [(e["type"], e["object"]["code"], e["object"]["reason"]) for e in events] == [
+        ("ERROR", 410, "Expired")
+    ]
+
+
+async def test_every_watcher_gets_each_change_once(served: tuple[str, Mirror]) -> None:
+    base, mirror = served
+    url = f"{base}{PATH}?watch=true&resourceVersion=2&timeoutSeconds=2"
+    watchers = [asyncio.create_task(_events(url)) for _ in range(50)]
+    await asyncio.sleep(0.5)
+    key = snapshots.object_key("default", "a")
+    mirror.revisions.apply(Entry(key=key, value=_revision("a", {"x": "1"}), revision=3))
+    results = await asyncio.gather(*watchers)
+    for events in results:
+        assert [(e["type"], e["object"]["metadata"]["labels"]) for e in events] == [
+            ("MODIFIED", {"x": "1"})
+        ]
+
+
+async def test_bad_watch_parameters_are_statuses(served: tuple[str, Mirror]) -> None:
+    base, _ = served
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{base}{PATH}?watch=true&timeoutSeconds=soon") as resp:
+            assert resp.status == 400
+            assert (await resp.json())["reason"] == "BadRequest"
+        async with session.get(f"{base}{PATH}?watch=true&sendInitialEvents=true") as resp:
+            assert resp.status == 422
+            assert (await resp.json())["reason"] == "Invalid"
