@@ -23,13 +23,15 @@ types:
 imports:
     {{venv}}/lint-imports
 
-# regenerate the gRPC stubs from schemas/
+# regenerate the gRPC stubs and the event JSON Schemas (schemas/events/)
 gen:
     {{venv}}/python scripts/gen_protos.py
+    {{venv}}/python scripts/gen_event_schemas.py
 
-# fail if the committed stubs differ from what `just gen` would write
+# fail if the committed stubs or event schemas differ from what `just gen` would write
 gen-check:
     {{venv}}/python scripts/gen_protos.py --check
+    {{venv}}/python scripts/gen_event_schemas.py --check
 
 # every test tier (unit, integration, e2e)
 test *args:
@@ -51,3 +53,19 @@ bench-lifecycle packages="200":
 rebuild nats="nats://127.0.0.1:4222":
     {{venv}}/python -m porch_orchestrator rebuild --nats {{nats}} --prefix porch_rebuild
     {{venv}}/python -m porch_orchestrator verify --nats {{nats}} --prefix porch --against porch_rebuild
+
+# kpt library against the kpt binary: pkg get/update and fn render
+bench-kpt:
+    {{venv}}/python bench/kpt_compare.py
+
+# function runner: in-process vs gRPC vs warm pool vs cold start
+bench-fnrunner:
+    {{venv}}/python bench/fnrunner.py
+
+# 10,000 revisions over 50 repositories: kubectl list, get rate, restart, cold start over 100,000 events
+bench-scale:
+    {{venv}}/python bench/scale.py
+
+# a plain git push until kubectl shows it, against the poll interval
+bench-discovery:
+    {{venv}}/python bench/discovery_lag.py

@@ -26,7 +26,7 @@ from porch.local.gitserver import GitServer, ensure_bare_repository
 from porch.local.natsserver import NatsServer
 from porch.local.ports import free_port, wait_for_port
 from porch.local.processes import terminate
-from porch.security import kubeconfig, pki, tokens
+from porch.security import kubeconfig, pki, policy, tokens
 
 LOCAL_REPO = "packages"
 RESTARTS_PER_MINUTE = 5
@@ -38,6 +38,10 @@ class Ports:
     apiserver: int
     git: int
     fnrunner: int
+    # Prometheus listeners (plain HTTP, loopback); the apiserver serves /metrics itself.
+    orchestrator_metrics: int
+    gitsync_metrics: int
+    fnrunner_metrics: int
 
 
 def _port_free(port: int) -> bool:
@@ -55,7 +59,15 @@ def remembered_ports(home: Path, *, apiserver: int | None = None) -> Ports:
     path = home / "ports.json"
     old: dict[str, int] = json.loads(path.read_text()) if path.exists() else {}
     chosen = {}
-    for name in ("nats", "apiserver", "git", "fnrunner"):
+    for name in (
+        "nats",
+        "apiserver",
+        "git",
+        "fnrunner",
+        "orchestrator_metrics",
+        "gitsync_metrics",
+        "fnrunner_metrics",
+    ):
         want = apiserver if name == "apiserver" and apiserver else old.get(name)
         chosen[name] = want if want and _port_free(want) else free_port()
     path.write_text(json.dumps(chosen))
@@ -112,11 +124,27 @@ class Stack:
         ensure_bare_repository(self.home / "git" / f"{LOCAL_REPO}.git")
         self.git = GitServer(base_dir=self.home / "git", port=self.ports.git)
         self.git.start()
+        # Who may do what: the admin token's user is admin everywhere until the file is edited.
+        tokens.ensure_token_file(self.home / "tokens.csv")
+        policy.ensure_policy_file(self.home / "policy.yaml")
         env = {**os.environ, "PORCH_HOME": str(self.home), "PYTHONUNBUFFERED": "1"}
         py = sys.executable
         nats_url = self.nats.url
         specs = {
-            "orchestrator": [py, "-m", "porch_orchestrator", "run", "--nats", nats_url],
+            "orchestrator": [
+                py,
+                "-m",
+                "porch_orchestrator",
+                "run",
+                "--nats",
+                nats_url,
+                "--fn-runner",  # render: non-builtin functions over gRPC
+                f"127.0.0.1:{self.ports.fnrunner}",
+                "--cache-dir",
+                str(self.home / "orchestrator-git"),
+                "--metrics-listen",
+                f"127.0.0.1:{self.ports.orchestrator_metrics}",
+            ],
             "git-sync": [
                 py,
                 "-m",
@@ -125,6 +153,8 @@ class Stack:
                 nats_url,
                 "--cache-dir",
                 str(self.home / "git-cache"),
+                "--metrics-listen",
+                f"127.0.0.1:{self.ports.gitsync_metrics}",
             ],
             "fn-runner": [
                 py,
@@ -132,6 +162,8 @@ class Stack:
                 "porch_fnrunner",
                 "--listen",
                 f"127.0.0.1:{self.ports.fnrunner}",
+                "--metrics-listen",
+                f"127.0.0.1:{self.ports.fnrunner_metrics}",
             ],
             "apiserver": [
                 py,
@@ -203,6 +235,8 @@ class Stack:
             f"  metadata: {{name: {LOCAL_REPO}, namespace: default}}\n"
             f"  spec: {{type: git, git: {{repo: {self.repo_url}, branch: main}}}}\n"
             f"  EOF\n"
+            f"or: porchctl repo reg {self.repo_url} --name={LOCAL_REPO}\n"
+            f"  porchctl rpkg init nginx --repository={LOCAL_REPO} --workspace=v1\n"
             f"NATS: {self.nats.url if self.nats else ''}   logs: {self.home / 'logs'}\n"
             "Press Ctrl-C to stop."
         )

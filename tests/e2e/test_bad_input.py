@@ -22,11 +22,20 @@ REPOS = "/apis/config.porch.kpt.dev/v1alpha1/namespaces/default/repositories"
 
 
 def last_seq(running: Running) -> int:
+    """The sequence of the newest event that a request caused: git-sync's facts (written
+    asynchronously after each change reaches Git) are skipped."""
+
     async def read() -> int:
         nc = await nats.connect(running.nats_url)
         try:
-            info = await nc.jetstream().stream_info(streams.EVENTS_STREAM)
-            return int(info.state.last_seq)
+            js = nc.jetstream()
+            seq = int((await js.stream_info(streams.EVENTS_STREAM)).state.last_seq)
+            while seq > 0:
+                msg = await js.get_msg(streams.EVENTS_STREAM, seq)
+                if json.loads(msg.data)["actor"]["user"] != "system:porch-git-sync":
+                    return seq
+                seq -= 1
+            return 0
         finally:
             await nc.close()
 

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 NAME = "packages.nginx.v1"
 
 
-def repository_manifest(url: str, name: str = "packages") -> str:
+def repository_manifest(url: str, name: str = "packages", directory: str = "/") -> str:
     return f"""
 apiVersion: config.porch.kpt.dev/v1alpha1
 kind: Repository
@@ -35,6 +35,7 @@ spec:
   git:
     repo: {url}
     branch: main
+    directory: {directory}
 """
 
 
@@ -128,32 +129,23 @@ def test_create_propose_approve_lands_in_git_and_survives_restart(tmp_path: Path
         kptfile = (clone / "nginx" / "Kptfile").read_text()
         assert "kind: Kptfile" in kptfile
         assert "nginx for the edge" in kptfile
-        assert table(running, "packagerevisions")[1] == [
-            NAME,
-            "nginx",
-            "v1",
-            "1",
-            "true",
-            "Published",
-            "packages",
+        # git-sync discovers the package on main after publishing: the -1 placeholder.
+        wait_until(lambda: len(table(running, "packagerevisions")) == 3, what="branch placeholder")
+        assert table(running, "packagerevisions")[1:] == [
+            ["packages.nginx.main", "nginx", "main", "-1", "false", "Published", "packages"],
+            [NAME, "nginx", "v1", "1", "true", "Published", "packages"],
         ]
         latest = running.kubectl(
             "get", "packagerevisions", "-l", "kpt.dev/latest-revision=true", "-o", "name"
         ).stdout.split()
         assert latest == [f"packagerevision.porch.kpt.dev/{NAME}"]
-        wait_until(
-            lambda: (
-                "selfLock" in running.kubectl("get", "packagerevision", NAME, "-o", "json").stdout
-            ),
-            what="Synced event projected",
-        )
     finally:
         running.stop()
     checkpoint_before = re.findall(r"opened at checkpoint (\d+)", running.log("orchestrator"))
 
     again = porch_up(tmp_path / "home")
     try:
-        assert table(again, "packagerevisions")[1] == [
+        assert table(again, "packagerevisions")[2] == [
             NAME,
             "nginx",
             "v1",
@@ -164,7 +156,7 @@ def test_create_propose_approve_lands_in_git_and_survives_restart(tmp_path: Path
         ]
         assert ready(again) == "True"
         opened = re.findall(r"opened at checkpoint (\d+)", again.log("orchestrator"))
-        assert len(opened) == len(checkpoint_before) + 1
+        assert len(opened) == len(checkpoint_before) + 1, again.log("orchestrator")[-4000:]
         assert int(opened[-1]) >= 6, "restart must resume from the checkpoint, not from 0"
         # Versions from before the restart are older than the new apiserver's change log.
         watch = "/apis/porch.kpt.dev/v1alpha1/packagerevisions?watch=1&timeoutSeconds=1"

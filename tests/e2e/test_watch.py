@@ -31,7 +31,9 @@ def start_watch(running: Running, *args: str) -> subprocess.Popen[str]:
 
 
 def test_kubectl_get_watch_shows_changes(stack: Running) -> None:
-    stack.kubectl("apply", "-f", "-", stdin=repository_manifest(stack.repo_url, "watched"))
+    stack.kubectl(
+        "apply", "-f", "-", stdin=repository_manifest(stack.repo_url, "watched", "/watched")
+    )
     watcher = start_watch(stack, "--output-watch-events", "-o", "json")
     try:
         time.sleep(1.0)  # let the watch establish
@@ -58,7 +60,9 @@ def test_watch_resumes_from_a_listed_resource_version(stack: Running) -> None:
     code, listed = stack.request("GET", path, token=stack.token())
     assert code == 200
     rv = listed["metadata"]["resourceVersion"]
-    stack.kubectl("apply", "-f", "-", stdin=repository_manifest(stack.repo_url, "resumed"))
+    stack.kubectl(
+        "apply", "-f", "-", stdin=repository_manifest(stack.repo_url, "resumed", "/resumed")
+    )
     stack.kubectl(
         "create", "-f", "-", stdin=yaml.safe_dump(revision("late", "v1", repository="resumed"))
     )

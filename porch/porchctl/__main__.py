@@ -1,0 +1,3 @@
+from porch.porchctl.main import main
+
+raise SystemExit(main())
