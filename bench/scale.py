@@ -296,6 +296,7 @@ async def list_phase(stack: Stack, token: str, args: argparse.Namespace, total: 
         collection = f"{PORCH}/packagerevisions"
         requests: list[tuple[str, str, str, list[str]]] = [
             ("all, Table", collection, TABLE, ["-A"]),
+            ("all, Table, one chunk", collection, TABLE, ["-A", "--chunk-size=0"]),
             ("all, JSON", collection, "application/json", ["-A", "-o", "json"]),
             (
                 "field spec.repository=r07",

@@ -256,3 +256,47 @@ def test_age_parses_offsets() -> None:
 )
 def test_wants_table(accept: str, expected: bool) -> None:
     assert tables.wants_table(accept) is expected
+
+
+def test_the_encoded_table_equals_the_table_and_reuses_rows_until_they_change() -> None:
+    import json as _json
+    from datetime import UTC as _UTC
+    from datetime import datetime as _dt
+    from datetime import timedelta as _td
+
+    def obj(name: str, rv: str) -> dict[str, object]:
+        return {
+            "metadata": {
+                "name": name,
+                "namespace": "default",
+                "resourceVersion": rv,
+                "creationTimestamp": "2026-01-01T00:00:00Z",
+            },
+            "spec": {"packageName": name, "revision": 1, "lifecycle": "Published"},
+        }
+
+    now = _dt(2026, 1, 1, 0, 5, tzinfo=_UTC)
+    pairs = [("k1", obj("a", "1")), ("k2", obj("b", "2"))]
+    cache: tables.RowCache = {}
+    first = tables.encoded_table(
+        resources.PACKAGE_REVISIONS, pairs, cache=cache, resource_version="2", now=now
+    )
+    plain = tables.table_for(
+        resources.PACKAGE_REVISIONS, [o for _, o in pairs], resource_version="2", now=now
+    )
+    assert _json.loads(first) == plain
+    kept = cache["k1"][3]
+    tables.encoded_table(
+        resources.PACKAGE_REVISIONS, pairs, cache=cache, resource_version="2", now=now
+    )
+    assert cache["k1"][3] is kept  # same object, same age: the row is reused
+    later = now + _td(hours=3)
+    aged = tables.encoded_table(
+        resources.PACKAGE_REVISIONS, pairs, cache=cache, resource_version="2", now=later
+    )
+    assert [row["cells"][-1] for row in _json.loads(aged)["rows"]] == ["3h5m", "3h5m"]
+    changed = [("k1", obj("a2", "3")), pairs[1]]
+    again = tables.encoded_table(
+        resources.PACKAGE_REVISIONS, changed, cache=cache, resource_version="3", now=later
+    )
+    assert _json.loads(again)["rows"][0]["cells"][0] == "a2"

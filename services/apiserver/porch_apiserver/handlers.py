@@ -251,16 +251,33 @@ class Resources:
             items = [obj for _, obj in page.items]
             body = {}
         if tables.wants_table(request.headers.get("Accept", "")):
-            table = tables.table_for(
-                resource,
-                items,
-                resource_version=rv,
-                continue_token=page.token,
-                include_object=q.get("includeObject", "Metadata"),
-                now=datetime.now(UTC),
-                remaining_item_count=page.remaining if page.token else None,
+            include = q.get("includeObject", "Metadata")
+            if include not in tables.INCLUDE_OBJECT:
+                raise BadRequest(f"includeObject must be one of {', '.join(tables.INCLUDE_OBJECT)}")
+            now, remaining = datetime.now(UTC), page.remaining if page.token else None
+            if body:  # PackageRevisionResources: built per request from the blob store
+                table = tables.table_for(
+                    resource,
+                    items,
+                    resource_version=rv,
+                    continue_token=page.token,
+                    include_object=include,
+                    now=now,
+                    remaining_item_count=remaining,
+                )
+                return listing.json_bytes(msgspec.json.encode(table))
+            return listing.json_bytes(
+                tables.encoded_table(
+                    resource,
+                    page.items,
+                    cache=coll.rows,
+                    resource_version=rv,
+                    continue_token=page.token,
+                    include_object=include,
+                    now=now,
+                    remaining_item_count=remaining,
+                )
             )
-            return listing.json_bytes(msgspec.json.encode(table))
         if body:
             return listing.json_bytes(msgspec.json.encode(body))
         return listing.json_bytes(

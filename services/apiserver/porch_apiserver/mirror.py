@@ -61,6 +61,8 @@ class Collection:
     order: list[tuple[str, str, str]] = field(default_factory=list)  # (namespace, name, key)
     # Each object's JSON, encoded once per change: a list is a join of these.
     _encoded: dict[str, bytes] = field(default_factory=dict)
+    # Each object's Table row, encoded once per change and age (tables.encoded_table).
+    rows: dict[str, tuple[str, float | None, str, bytes]] = field(default_factory=dict)
 
     def apply(self, entry: buckets.Entry) -> Change | None:
         old = self.objects.get(entry.key)
@@ -69,6 +71,7 @@ class Collection:
                 self._advance(entry.revision)
                 return None
             del self.objects[entry.key]
+            self.rows.pop(entry.key, None)
             self._unindex(entry.key, old[0])
             obj = _with_rv(old[0], entry.revision)
             change = Change("DELETED", entry.key, obj, entry.revision)
