@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import difflib
 import inspect
 import io
 import json
@@ -38,6 +37,9 @@ import msgspec  # noqa: E402
 from porch.audit import kinds  # noqa: E402
 from porch.domain import events as ev  # noqa: E402
 from porch.eventlog import records, streams, subjects  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import drift  # noqa: E402  (a sibling module of this script)
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 Json = dict[str, Any]
@@ -225,31 +227,7 @@ def generate(out_dir: Path) -> None:
 def check(directory: Path = OUT) -> int:
     """0 when ``directory`` holds exactly what ``generate`` would write."""
     fresh, committed = render(), _committed(directory)
-    drift = False
-    for name in sorted(fresh.keys() | committed.keys()):
-        old, new = committed.get(name), fresh.get(name)
-        if old == new:
-            continue
-        drift = True
-        rel = directory / name
-        if old is None:
-            print(f"missing: {rel}", file=sys.stderr)
-        elif new is None:
-            print(f"stale (no event type generates it): {rel}", file=sys.stderr)
-        else:
-            sys.stderr.writelines(
-                difflib.unified_diff(
-                    old.splitlines(keepends=True),
-                    new.splitlines(keepends=True),
-                    fromfile=f"{rel} (committed)",
-                    tofile=f"{rel} (generated)",
-                    n=1,
-                )
-            )
-    if drift:
-        print("event schemas are out of date: run scripts/gen_event_schemas.py", file=sys.stderr)
-        return 1
-    return 0
+    return drift.report(committed, fresh, where=directory, rerun="scripts/gen_event_schemas.py")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,12 +14,14 @@ It must not touch anything outside ``porch/_generated`` and must not edit the pr
 from __future__ import annotations
 
 import argparse
-import difflib
 import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import drift
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -95,31 +97,9 @@ def check() -> int:
         generate(fresh_dir)
         fresh = _source_files(fresh_dir)
     committed = _source_files(OUT)
-    drift = False
-    for name in sorted(fresh.keys() | committed.keys()):
-        old, new = committed.get(name), fresh.get(name)
-        if old == new:
-            continue
-        drift = True
-        rel = OUT.relative_to(ROOT) / name
-        if old is None:
-            print(f"missing: {rel}", file=sys.stderr)
-        elif new is None:
-            print(f"stale (no proto generates it): {rel}", file=sys.stderr)
-        else:
-            sys.stderr.writelines(
-                difflib.unified_diff(
-                    old.splitlines(keepends=True),
-                    new.splitlines(keepends=True),
-                    fromfile=f"{rel} (committed)",
-                    tofile=f"{rel} (generated)",
-                    n=1,
-                )
-            )
-    if drift:
-        print("generated stubs are out of date: run scripts/gen_protos.py", file=sys.stderr)
-        return 1
-    return 0
+    return drift.report(
+        committed, fresh, where=OUT.relative_to(ROOT), rerun="scripts/gen_protos.py"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

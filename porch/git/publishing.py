@@ -85,13 +85,17 @@ class _Plan:
     def proposed_ref(self) -> str:
         return layout.proposed_ref(self.package_path, self.request.workspace)
 
+    @property
+    def draft_ref(self) -> str:
+        return layout.draft_ref(self.package_path, self.request.workspace)
+
 
 @dataclass(frozen=True)
 class _RemoteState:
     head: pygit2.Commit | None
     tagged: pygit2.Commit | None
     tag_exists: bool
-    proposed_exists: bool
+    retired: tuple[str, ...]  # the revision's draft/proposed branches still on the remote
 
 
 def _path_problem(path: str) -> str | None:
@@ -204,7 +208,7 @@ def _fetch_state(repo: pygit2.Repository, plan: _Plan) -> _RemoteState:
         head=_peel_commit(repo, advertised.get(plan.branch_ref)),
         tagged=_peel_commit(repo, advertised.get(plan.tag_ref)),
         tag_exists=plan.tag_ref in advertised,
-        proposed_exists=plan.proposed_ref in advertised,
+        retired=tuple(r for r in (plan.draft_ref, plan.proposed_ref) if r in advertised),
     )
 
 
@@ -260,11 +264,11 @@ def _attempt(repo: pygit2.Repository, plan: _Plan) -> PublishResult | str:
                 f"and was not published by event {request.event_id!r}"
             )
         if _reachable(repo, state.tagged, state.head):
-            if state.proposed_exists:  # an earlier delivery published but kept the branch
+            if state.retired:  # an earlier delivery published but kept a branch
                 rejected = remotes.push(
                     repo,
                     request.url,
-                    specs=[f":{plan.proposed_ref}"],
+                    specs=[f":{ref}" for ref in state.retired],
                     credentials=request.credentials,
                 )
                 if rejected:
@@ -279,8 +283,9 @@ def _attempt(repo: pygit2.Repository, plan: _Plan) -> PublishResult | str:
     else:
         commit = _create_commit(repo, plan, parent=state.head)
         specs = [f"{commit}:{plan.branch_ref}", f"{force_tag}{commit}:{plan.tag_ref}"]
-    if state.proposed_exists:  # approval retires the proposed branch in the same push
-        specs.append(f":{plan.proposed_ref}")
+    # Approval retires the revision's proposed (or, when its move was superseded, draft)
+    # branch in the same push.
+    specs += [f":{ref}" for ref in state.retired]
     rejected = remotes.push(repo, request.url, specs=specs, credentials=request.credentials)
     if not rejected:
         return PublishResult(commit=str(commit), tag=plan.tag, already=False)

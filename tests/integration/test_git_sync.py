@@ -198,9 +198,9 @@ async def test_every_work_item_lands_in_git_with_basic_auth_from_a_secret(
             source_event="e6",
         ),
     ]
-    for item in items:
+    for n, item in enumerate(items, start=1):  # one by one: nothing supersedes anything
         await enqueue(js, item)
-    await wait_for(js, "r1", lambda es: len(of_type(es, ev.RevisionSynced)) == 6)
+        await wait_for(js, "r1", lambda es, n=n: len(of_type(es, ev.RevisionSynced)) == n)
     done = ls_remote(served.bare)
     # Redelivery of the whole sequence (a replay after a crash) changes nothing.
     for item in items:
@@ -225,6 +225,60 @@ async def test_every_work_item_lands_in_git_with_basic_auth_from_a_secret(
     subjects_ = git(*bare, "log", "--format=%s", "main").splitlines()
     assert subjects_[:2] == ["Delete bp/pkg", "Approving package revision bp/pkg/1"]
     assert git(*bare, "log", "-1", "--format=%an", "main").strip() == "ada"
+
+
+async def test_a_draft_and_its_move_are_skipped_when_the_approval_is_already_queued(
+    js: JetStreamContext, blobs: BlobStore, served: Served, tmp_path: Path
+) -> None:
+    if served.kind != "daemon":
+        pytest.skip("the server makes no difference here; the daemon case covers it")
+    where = target(served.url, directory="bp")
+    resources = await put_resources(blobs, {"Kptfile": KPTFILE})
+    common: dict[str, Any] = {"namespace": NS, "repository": "r2", "package": "pkg"}
+    queued: list[syncwork.Work] = [
+        syncwork.WriteDraft(
+            **common,
+            workspace="ws",
+            lifecycle="Draft",
+            resources=resources,
+            target=where,
+            author="ada",
+            time="t",
+            message="Creating new empty revision",
+            source_event="s1",
+        ),
+        syncwork.MoveRevision(
+            **common, workspace="ws", to_lifecycle="Proposed", target=where, source_event="s2"
+        ),
+        syncwork.PublishRevision(
+            **common,
+            workspace="ws",
+            revision=1,
+            resources=resources,
+            target=where,
+            author="ada",
+            time="t",
+            source_event="s3",
+        ),
+    ]
+    for item in queued:  # all queued before git-sync starts, as after a burst of requests
+        await enqueue(js, item)
+    settings = Settings(cache_dir=tmp_path / "cache2", fetch_wait=0.2, attempts=3, backoff=(0.2,))
+    service = await Syncer.open(js, blobs, settings)
+    task = asyncio.create_task(service.run())
+    try:
+        await wait_for(js, "r2", lambda es: len(of_type(es, ev.RevisionSynced)) == 1)
+        await queue_drained(js)
+    finally:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    synced = of_type(await events_of(js, "r2"), ev.RevisionSynced)
+    assert [e.ref for e in synced] == ["refs/tags/bp/pkg/v1"]
+    refs = ls_remote(served.bare)
+    assert "refs/tags/bp/pkg/v1" in refs
+    assert not [r for r in refs if "drafts/" in r or "proposed/" in r]
 
 
 async def test_external_pushes_are_discovered_and_removals_noticed(

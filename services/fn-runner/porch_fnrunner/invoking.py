@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from porch.errors import PorchError
+from porch.kpt import gcpause
 from porch.krm import resourcelist, yamlio
 from porch.krm.resourcelist import ResourceList
 from porch_fnrunner.frames import Reply
@@ -34,8 +35,12 @@ SDK_FAILURE_STDERR = b"failed to evaluate function: error: function failure"
 
 def invoke(function: Function, data: bytes, *, image: str, max_output_bytes: int) -> Reply:
     """Run ``function`` on the serialized ResourceList ``data``; describe what happened."""
+    # Parsing and printing allocate many small containers that all live until the step
+    # ends: the cycle collector would walk them repeatedly for nothing. The function itself
+    # runs with the collector on (it may hang; its thread must not keep the pause).
     try:
-        given = resourcelist.parse(data, source=f"input of {image}")
+        with gcpause.paused():
+            given = resourcelist.parse(data, source=f"input of {image}")
     except PorchError as err:
         return Reply("invalid", message=err.message)
     try:
@@ -46,7 +51,8 @@ def invoke(function: Function, data: bytes, *, image: str, max_output_bytes: int
         kind = type(output).__name__
         return Reply("error", message=f"builtin {image!r} returned {kind}, not a ResourceList")
     try:
-        encoded = resourcelist.serialize(output).encode()
+        with gcpause.paused():
+            encoded = resourcelist.serialize(output).encode()
         results = tuple(_plain_result(r) for r in output.results)
     except Exception as err:
         return Reply("error", message=f"builtin {image!r} returned an unprintable list: {err}")

@@ -12,6 +12,7 @@ credentials.
 from __future__ import annotations
 
 import asyncio
+import collections
 import functools
 import logging
 from dataclasses import dataclass
@@ -78,6 +79,10 @@ class Syncer:
         self.discovery = discovery
         self.oci = oci_sync.OciSync(blobs)
         self.held = consuming.Held()
+        # Publishes and deletes queued but not done, per revision: earlier draft, move and
+        # marker writes of that revision are superseded (the end state in Git is the same).
+        self.publishes: collections.Counter[tuple[str, ...]] = collections.Counter()
+        self.deletes: collections.Counter[tuple[str, ...]] = collections.Counter()
 
     @classmethod
     async def open(cls, js: JetStreamContext, blobs: BlobStore, settings: Settings) -> Syncer:
@@ -114,14 +119,42 @@ class Syncer:
             return
         key = snapshots.object_key(work.namespace, work.repository)
         self.held.add(msg)
+        ahead = self._ahead(work)
+        if ahead is not None:
+            ahead[_revision_key(work)] += 1
 
         async def job() -> None:
             try:
+                if self._superseded(work):
+                    log.info("sync work %s superseded by a later item", syncwork.message_id(work))
+                    metrics.work_done(work, "superseded")
+                    await self._ack(msg)
+                    return
                 await self.handle(msg, work)
             finally:
                 self.held.done(msg)
+                if ahead is not None:
+                    ahead[_revision_key(work)] -= 1
 
         lanes.submit(key, job)
+
+    def _ahead(self, work: syncwork.Work) -> collections.Counter[tuple[str, ...]] | None:
+        if isinstance(work, syncwork.PublishRevision):
+            return self.publishes
+        if isinstance(work, syncwork.DeleteRevision):
+            return self.deletes
+        return None
+
+    def _superseded(self, work: syncwork.Work) -> bool:
+        """A draft or move of a revision whose publish or delete is queued behind it, or a
+        deletion marker of a revision whose delete is: Git ends in the same state without
+        them, and the approval reaches Git without waiting for two pushes first."""
+        if isinstance(work, syncwork.WriteDraft | syncwork.MoveRevision):
+            key = _revision_key(work)
+            return self.publishes[key] > 0 or self.deletes[key] > 0
+        if isinstance(work, syncwork.MarkDeletion):
+            return self.deletes[_revision_key(work)] > 0
+        return False
 
     async def handle(self, msg: Msg, work: syncwork.Work) -> None:
         """Do ``work`` (retrying transient failures in place), record the outcome, ack."""
@@ -304,6 +337,12 @@ class Syncer:
                 work.namespace, work.repository, work.package, work.workspace, event
             )
         await facts.record_all(self.js, [fact])
+
+
+def _revision_key(work: syncwork.Work) -> tuple[str, ...]:
+    package = getattr(work, "package", "")
+    workspace = getattr(work, "workspace", "")
+    return (work.namespace, work.repository, str(package), str(workspace))
 
 
 __all__ = ["DURABLE", "Settings", "Syncer"]
