@@ -164,11 +164,13 @@ def event_ids(bare: Path) -> list[str]:
 
 
 def assert_exactly_once(bare: Path, packages: list[str], events: list[ev.AnyEvent]) -> None:
-    """Every item was written (a ``RevisionSynced`` each, no failure), every commit that
-    survives (the approvals: drafts go with their branches) exists once, each tag is on its
-    own approval commit, and no draft/proposed branch is left."""
+    """Every approval was written (a ``RevisionSynced`` each, no failure; a draft or move
+    whose approval was already queued may be skipped as superseded, never written twice),
+    every commit that survives (the approvals: drafts go with their branches) exists once,
+    each tag is on its own approval commit, and no draft/proposed branch is left."""
     synced = Counter(e.source_event for e in events if isinstance(e, ev.RevisionSynced))
-    assert set(synced) == {f"{p}-e{n}" for p in packages for n in (1, 2, 3, 4)}
+    assert {f"{p}-e4" for p in packages} <= set(synced)
+    assert set(synced) <= {f"{p}-e{n}" for p in packages for n in (1, 2, 3, 4)}
     assert [s for s, n in synced.items() if n > 1] == []  # facts are deduplicated too
     assert not [e for e in events if isinstance(e, ev.RevisionSyncFailed)]
     ids = Counter(event_ids(bare))
@@ -250,7 +252,7 @@ async def test_git_server_down_then_up_lands_everything_in_order(
     ]
     assert ready[:3] == ["RepositoryConnected", "RepositoryConnectionFailed", "RepositoryConnected"]
     synced = [e.source_event for e in events if isinstance(e, ev.RevisionSynced)]
-    assert synced == [item.source_event for item in items]  # in queue order
+    assert synced == [i.source_event for i in items if i.source_event in synced]  # queue order
     assert_exactly_once(bare, ["a", "b"], events)
     history = git("--git-dir", str(bare), "log", "--format=%s", "main").splitlines()
     assert history[:2] == ["Approving package revision bp/b/1", "Approving package revision bp/a/1"]
