@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import ssl
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -61,9 +62,18 @@ def scrape_api(stack: Running) -> str:
 
 def scrape(stack: Running, port_key: str) -> str:
     url = f"http://127.0.0.1:{stack.ports()[port_key]}/metrics"
-    with urllib.request.urlopen(url, timeout=10) as resp:
-        text: str = resp.read().decode()
-        return text
+    # `porch up` is ready once the API answers; the other services open their metrics
+    # listener as they start, which may be a moment later on a busy machine.
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as resp:
+                text: str = resp.read().decode()
+                return text
+        except urllib.error.URLError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 SCRAPERS: dict[str, Callable[[Running], str]] = {
