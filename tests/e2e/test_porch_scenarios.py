@@ -1243,7 +1243,12 @@ def test_external_changes_are_discovered(porch: Porch, repo: str) -> None:
     git("push", "--quiet", "origin", "ext/v1", cwd=work)
     sync_now(porch, repo)
 
-    assert {pr_name(repo, "ext", "v1"), pr_name(repo, "ext", "main")} <= porch.names(repo=repo)
+    wanted = {pr_name(repo, "ext", "v1"), pr_name(repo, "ext", "main")}
+    wait_until(lambda: wanted <= porch.names(repo=repo), what="the pushed package to show")
     git("push", "--quiet", "origin", ":refs/tags/ext/v1", cwd=work)
     sync_now(porch, repo)
-    assert pr_name(repo, "ext", "v1") not in porch.names(repo=repo)
+    # A timer pass that began before the push may finish first: wait for the removal.
+    wait_until(
+        lambda: pr_name(repo, "ext", "v1") not in porch.names(repo=repo),
+        what="the deleted tag's revision to go",
+    )

@@ -155,6 +155,14 @@ def test_create_propose_approve_lands_in_git_and_survives_restart(tmp_path: Path
             "packages",
         ]
         assert ready(again) == "True"
+        # The API serves the stored projection at once; the orchestrator opens its own.
+        wait_until(
+            lambda: (
+                len(re.findall(r"opened at checkpoint", again.log("orchestrator")))
+                > len(checkpoint_before)
+            ),
+            what="the orchestrator to reopen its projection",
+        )
         opened = re.findall(r"opened at checkpoint (\d+)", again.log("orchestrator"))
         assert len(opened) == len(checkpoint_before) + 1, again.log("orchestrator")[-4000:]
         assert int(opened[-1]) >= 6, "restart must resume from the checkpoint, not from 0"
