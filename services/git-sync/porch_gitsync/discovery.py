@@ -46,6 +46,7 @@ class Memory(msgspec.Struct, frozen=True, kw_only=True):
     revisions: dict[str, Known] = {}
     ready: str = "Unknown"  # what git-sync last recorded: True | False | Unknown
     message: str = ""
+    reannounce: bool = False  # the next pass re-reads and announces every revision
 
 
 _dec = msgspec.json.Decoder(Memory)
@@ -91,13 +92,15 @@ class Discovery:
         message ids derive from it, and a restarted count would repeat ids still inside
         the stream's duplicate window (those facts would be dropped as duplicates)."""
         memory = await self.memory(namespace, name)
-        await self._save(namespace, name, Memory(passes=memory.passes))
+        # What was there is kept: a ref deleted meanwhile must still be reported as removed.
+        again = Memory(passes=memory.passes, revisions=memory.revisions, reannounce=True)
+        await self._save(namespace, name, again)
 
     async def run(self, repo: Repo, *, credentials: Credentials | None) -> bool:
         """One pass; False (and ``RepositoryConnectionFailed`` once per new reason) when the
         repository cannot be read."""
         memory = await self.memory(repo.namespace, repo.name)
-        known = {key: k.fingerprint for key, k in memory.revisions.items()}
+        known = {} if memory.reannounce else {k: r.fingerprint for k, r in memory.revisions.items()}
         remote = writing.Remote(
             url=repo.remote.url,
             branch=repo.remote.branch,
