@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -228,10 +229,16 @@ def test_field_validation_strict_warn_and_ignore(stack: Running) -> None:
     stack.kubectl("delete", "repository", "fv")
     ignored = stack.kubectl("create", "--validate=false", "-f", "-", stdin=bogus)
     assert "Warning" not in ignored.stderr
-    # git-sync reports the connection asynchronously; read after it, or replace races it.
+    # git-sync reports on the repository asynchronously (connection, discovery), and each
+    # report moves its resourceVersion: read again on a 409, as a kubectl user would.
     stack.kubectl("wait", "--for=condition=Ready", "repository/fv", "--timeout=30s")
-    echoed = stack.kubectl("get", "repository", "fv", "-o", "yaml").stdout
-    assert "replaced" in stack.kubectl("replace", "-f", "-", stdin=echoed).stdout
+    for _ in range(5):
+        echoed = stack.kubectl("get", "repository", "fv", "-o", "yaml").stdout
+        replaced = stack.kubectl("replace", "-f", "-", stdin=echoed, check=False)
+        if "Conflict" not in replaced.stderr:
+            break
+        time.sleep(0.5)
+    assert "replaced" in replaced.stdout, replaced.stderr
 
 
 def test_client_side_apply_after_server_side_moves_cleanly(stack: Running) -> None:

@@ -29,6 +29,7 @@ from porch_apiserver.handlers import Resources
 from porch_apiserver.mirror import Mirror
 from porch_apiserver.writing import Writer
 from porch_orchestrator import projecting, tasking, taskworker
+from tests.integration.aiotasks import stop
 
 pytestmark = pytest.mark.integration
 
@@ -152,9 +153,7 @@ async def api(js: JetStreamContext, tmp_path: Path) -> AsyncIterator[Api]:
             yield Api(f"https://127.0.0.1:{port}", tmp_path, js, s)
     finally:
         await runner.cleanup()
-        for task in running:
-            task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
+        await stop(*running)
 
 
 async def registered(api: Api) -> None:

@@ -15,6 +15,7 @@ from porch.domain import snapshots, syncwork, taskwork
 from porch.domain.common import Actor, CommandMeta, event_fields
 from porch.eventlog import appending, streams, subjects
 from porch_orchestrator import projecting
+from tests.integration.aiotasks import stop
 
 pytestmark = pytest.mark.integration
 
@@ -134,16 +135,6 @@ async def message_ids(js: JetStreamContext, stream: str) -> list[str]:
         msg = await js.get_msg(stream, seq=seq)
         out.append((msg.headers or {}).get("Nats-Msg-Id", ""))
     return out
-
-
-async def stop(task: asyncio.Task[None]) -> None:
-    """Cancel ``task`` until it ends: Python 3.11's ``wait_for`` can swallow a cancellation
-    that arrives as its inner future completes."""
-    while not task.done():
-        task.cancel()
-        await asyncio.wait({task}, timeout=0.1)
-    if not task.cancelled():
-        assert task.exception() is None
 
 
 def sync_id(kind: type[syncwork.Work], cause: ev.Event) -> str:

@@ -37,6 +37,7 @@ from porch_fnrunner.server import FunctionRunnerServer
 from porch_fnrunner.settings import Settings as RunnerSettings
 from porch_orchestrator import projecting, tasking, taskworker
 from tests.integration import ocifixtures
+from tests.integration.aiotasks import stop
 
 pytestmark = pytest.mark.integration
 oci_registry = ocifixtures.oci_registry
@@ -205,9 +206,7 @@ async def orchestrator(
     try:
         yield Orchestrator(js, blobs, worker, names)
     finally:
-        for task in running:
-            task.cancel()
-        await asyncio.gather(*running, return_exceptions=True)
+        await stop(*running)
 
 
 # --- helpers -------------------------------------------------------------------------------

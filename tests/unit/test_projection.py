@@ -200,6 +200,19 @@ def test_a_repository_update_re_renders_its_revisions() -> None:
     assert obj["status"]["deployment"] is True
 
 
+def test_a_poll_that_finds_nothing_new_writes_nothing() -> None:
+    s = Stream()
+    s.register("bp")
+    s.apply(Aggregate(NS, "bp"), ev.RepositoryConnected(**_common(90), commit="c1"))
+
+    for n in (91, 92):  # one RepositorySynced per discovery pass
+        synced = ev.RepositorySynced(**_common(n), commit="c1", package_count=0)
+        assert s.apply(Aggregate(NS, "bp"), synced).empty
+
+    again = ev.RepositoryConnected(**_common(93), commit="c2")
+    assert s.apply(Aggregate(NS, "bp"), again).repositories  # a new head is news
+
+
 def test_an_event_on_the_wrong_kind_of_subject_changes_nothing() -> None:
     s = Stream()
     event = ev.RevisionProposed(**_common(1), workspace="ws1")

@@ -141,6 +141,14 @@ class Projection:
         if stored is not None and seq <= stored.seq:
             return
         state = repository.evolve(stored.state if stored else None, event)
+        if (
+            stored is not None
+            and state == stored.state
+            and not isinstance(event, ev.RepositoryRegistered | ev.RepositoryUpdated)
+        ):
+            # A fact that changes nothing (each poll's RepositorySynced) writes nothing, as
+            # kube-apiserver skips no-op writes: no new resourceVersion, no watch event.
+            return
         new = snapshots.StoredRepository(seq=seq, state=state)
         changes.state[snapshots.repository_state_key(*key)] = new
         obj_key = snapshots.object_key(*key)
