@@ -207,7 +207,10 @@ def test_a_poll_that_finds_nothing_new_writes_nothing() -> None:
 
     for n in (91, 92):  # one RepositorySynced per discovery pass
         synced = ev.RepositorySynced(**_common(n), commit="c1", package_count=0)
-        assert s.apply(Aggregate(NS, "bp"), synced).empty
+        changes = s.apply(Aggregate(NS, "bp"), synced)
+        assert (changes.repositories, changes.revisions, changes.work) == ({}, {}, [])
+        # ... but the stored seq moves: writers expect it as the subject's last sequence
+        assert s.projection.repos[(NS, "bp")].seq == s.seq
 
     again = ev.RepositoryConnected(**_common(93), commit="c2")
     assert s.apply(Aggregate(NS, "bp"), again).repositories  # a new head is news

@@ -141,18 +141,20 @@ class Projection:
         if stored is not None and seq <= stored.seq:
             return
         state = repository.evolve(stored.state if stored else None, event)
+        new = snapshots.StoredRepository(seq=seq, state=state)
+        # The stored seq always moves: writers append expecting it as the subject's last.
+        changes.state[snapshots.repository_state_key(*key)] = new
+        self.repos[key] = new  # an unregistered repository stays as a tombstone with its seq
         if (
             stored is not None
             and state == stored.state
             and not isinstance(event, ev.RepositoryRegistered | ev.RepositoryUpdated)
         ):
-            # A fact that changes nothing (each poll's RepositorySynced) writes nothing, as
-            # kube-apiserver skips no-op writes: no new resourceVersion, no watch event.
+            # A fact that changes nothing (each poll's RepositorySynced) leaves the object
+            # alone, as kube-apiserver skips no-op writes: no new resourceVersion, no watch
+            # event.
             return
-        new = snapshots.StoredRepository(seq=seq, state=state)
-        changes.state[snapshots.repository_state_key(*key)] = new
         obj_key = snapshots.object_key(*key)
-        self.repos[key] = new  # an unregistered repository stays as a tombstone with its seq
         if state is None:
             changes.repositories[obj_key] = None
         else:
