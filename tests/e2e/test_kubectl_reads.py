@@ -131,6 +131,19 @@ def test_chunked_lists_page_with_continue(revisions: Running) -> None:
     assert "continue" not in rest["metadata"]
 
 
+def test_table_lists_are_answered_whole_and_json_lists_paged(revisions: Running) -> None:
+    """kubectl's printed Table comes in one request whatever --chunk-size says (a server may
+    decline limit); the JSON list behind -o name pages one object at a time."""
+
+    def list_requests(*args: str) -> list[str]:
+        done = revisions.kubectl("get", "packagerevisions", "--chunk-size=1", "-v=6", *args)
+        return re.findall(r"GET \S+/packagerevisions\?\S+ 200", done.stderr)
+
+    table = list_requests()
+    assert len(table) == 1, table
+    assert len(list_requests("-o", "name")) == 2
+
+
 def test_resource_version_match(revisions: Running) -> None:
     listed = json.loads(revisions.kubectl("get", "--raw", PRS).stdout)
     rv = listed["metadata"]["resourceVersion"]

@@ -129,3 +129,15 @@ def test_a_namespaced_list_walks_only_its_namespace_and_counts_what_remains() ->
         coll, _all, limit=0, token=None, rv="5", count_remaining=True, namespace="m"
     )
     assert empty.items == []
+
+
+def test_a_table_is_answered_whole_up_to_the_bound_in_scope_and_never_mid_paging() -> None:
+    coll = _collection([*NAMES, ("alpha", "z"), ("zeta", "y")])  # 6 in default, 8 in all
+
+    assert listing.whole_table(coll, None, None, 8)
+    assert not listing.whole_table(coll, None, None, 7)
+    assert listing.whole_table(coll, "default", None, 6)
+    assert not listing.whole_table(coll, "default", None, 5)
+    assert listing.whole_table(coll, "alpha", None, 1)
+    assert not listing.whole_table(coll, None, "token", 100)  # a client already paging
+    assert not listing.whole_table(coll, None, None, 0)  # 0: always page

@@ -23,6 +23,7 @@ from porch_apiserver.corehandlers import CoreResources
 from porch_apiserver.corestore import CoreStore
 from porch_apiserver.fieldowners import FieldOwners
 from porch_apiserver.handlers import Resources
+from porch_apiserver.listing import UNPAGED_TABLE_ROWS
 from porch_apiserver.mirror import Mirror
 from porch_apiserver.writing import Writer
 
@@ -39,6 +40,7 @@ class Settings:
     tls_hosts: tuple[str, ...]
     auth: auth_setup.AuthSettings
     core_v1: bool  # serve core v1 Namespaces and Secrets (local mode, no kube-apiserver)
+    unpaged_table_rows: int = UNPAGED_TABLE_ROWS
 
 
 def parse(argv: list[str]) -> Settings:
@@ -55,6 +57,13 @@ def parse(argv: list[str]) -> Settings:
         default=env("PORCH_APISERVER_CORE_V1", "true") == "true",
         help="serve core v1 Namespaces and Secrets (local mode); off behind kube-apiserver",
     )
+    p.add_argument(
+        "--max-unpaged-table-rows",
+        type=int,
+        default=int(env("PORCH_APISERVER_MAX_UNPAGED_TABLE_ROWS", str(UNPAGED_TABLE_ROWS))),
+        help="answer Table lists (kubectl get) of up to this many objects whole, ignoring "
+        "limit; 0 always pages",
+    )
     auth_setup.add_flags(p, dict(os.environ))
     a = p.parse_args(argv)
     host, _, port = a.listen.rpartition(":")
@@ -67,6 +76,7 @@ def parse(argv: list[str]) -> Settings:
         tls_hosts=tuple(a.tls_host),
         auth=auth_setup.settings_from(a, home=Path(a.home)),
         core_v1=a.core_v1,
+        unpaged_table_rows=a.max_unpaged_table_rows,
     )
 
 
@@ -81,7 +91,11 @@ async def serve(settings: Settings) -> None:
         writer = Writer(js, mirror)
         owners = await FieldOwners.open(js)  # managedFields (server-side apply)
         resources = Resources(
-            mirror=mirror, writer=writer, blobs=await BlobStore.open(js), owners=owners
+            mirror=mirror,
+            writer=writer,
+            blobs=await BlobStore.open(js),
+            owners=owners,
+            unpaged_table_rows=settings.unpaged_table_rows,
         )
         core = CoreResources(await CoreStore.open(js)) if settings.core_v1 else None
         application = app.build(

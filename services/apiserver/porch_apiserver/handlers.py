@@ -70,12 +70,14 @@ class Resources:
         blobs: BlobStore,
         owners: FieldOwners | None = None,
         bookmark_every: float = watching.BOOKMARK_EVERY,
+        unpaged_table_rows: int = listing.UNPAGED_TABLE_ROWS,
     ) -> None:
         self.mirror = mirror
         self.writer = writer
         self.blobs = blobs
         self.owners = owners or FieldOwners(None)
         self.bookmark_every = bookmark_every
+        self.unpaged_table_rows = unpaged_table_rows
 
     # --- routing helpers -------------------------------------------------------------------
 
@@ -230,10 +232,18 @@ class Resources:
             raise _expired(f"too old resource version: {options.revision} ({coll.revision})")
         rv = str(coll.revision)
         selective = bool(q.get("labelSelector") or q.get("fieldSelector"))
+        as_table = tables.wants_table(request.headers.get("Accept", ""))
+        limit = listing.parse_limit(q.get("limit"))
+        if (
+            as_table
+            and resource is not resources.PACKAGE_REVISION_RESOURCES
+            and listing.whole_table(coll, namespace, q.get("continue"), self.unpaged_table_rows)
+        ):
+            limit = 0
         page = listing.page(
             coll,
             matches,
-            limit=listing.parse_limit(q.get("limit")),
+            limit=limit,
             token=q.get("continue"),
             rv=rv,
             count_remaining=not selective,
@@ -250,7 +260,7 @@ class Resources:
         else:
             items = [obj for _, obj in page.items]
             body = {}
-        if tables.wants_table(request.headers.get("Accept", "")):
+        if as_table:
             include = q.get("includeObject", "Metadata")
             if include not in tables.INCLUDE_OBJECT:
                 raise BadRequest(f"includeObject must be one of {', '.join(tables.INCLUDE_OBJECT)}")
