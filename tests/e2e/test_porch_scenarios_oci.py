@@ -34,8 +34,8 @@ __all__ = ["porch", "repo"]  # the fixtures, shared with the scenarios module
 MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 
 
-def register_oci(porch: Porch, registry: RegistryServer, name: str) -> str:
-    manifest = {
+def register_oci(porch: Porch, registry: RegistryServer, name: str, *, sync: str = "") -> str:
+    manifest: Obj = {
         "apiVersion": "config.porch.kpt.dev/v1alpha1",
         "kind": "Repository",
         "metadata": {"name": name, "namespace": "default"},
@@ -45,6 +45,8 @@ def register_oci(porch: Porch, registry: RegistryServer, name: str) -> str:
             "oci": {"registry": f"{registry.address}/{name}"},
         },
     }
+    if sync:
+        manifest["spec"]["sync"] = {"schedule": sync}
     porch.kubectl("apply", "-f", "-", stdin=json.dumps(manifest))
     porch.kubectl("wait", "--for=condition=Ready", f"repository/{name}", "--timeout=30s")
     return f"{registry.address}/{name}"
@@ -88,6 +90,22 @@ def test_publish_to_oci(porch: Porch, module_registry: RegistryServer) -> None:
     assert manifest_of(module_registry, "oci-publish/app", "ws") is not None
 
 
+async def push_external(location: str, files: dict[str, bytes]) -> None:
+    """Package ``ext`` v1, Published, pushed as another tool would: straight to the registry."""
+    async with OciRepository(location) as registry:
+        await registry.push_revision(
+            PushRequest(
+                package="ext",
+                workspace="v1",
+                lifecycle="Published",
+                revision=1,
+                files=files,
+                event_id="external",
+                created="2026-01-01T00:00:00Z",
+            )
+        )
+
+
 def test_discover_from_oci(porch: Porch, module_registry: RegistryServer) -> None:
     location = register_oci(porch, module_registry, "oci-discover")
     files = {
@@ -95,21 +113,7 @@ def test_discover_from_oci(porch: Porch, module_registry: RegistryServer) -> Non
         "cm.yaml": b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ext\n",
     }
 
-    async def push() -> None:  # as another tool would, straight to the registry
-        async with OciRepository(location) as registry:
-            await registry.push_revision(
-                PushRequest(
-                    package="ext",
-                    workspace="v1",
-                    lifecycle="Published",
-                    revision=1,
-                    files=files,
-                    event_id="external",
-                    created="2026-01-01T00:00:00Z",
-                )
-            )
-
-    asyncio.run(push())
+    asyncio.run(push_external(location, files))
     sync_now(porch, "oci-discover")
 
     name = pr_name("oci-discover", "ext", "v1")
@@ -117,6 +121,23 @@ def test_discover_from_oci(porch: Porch, module_registry: RegistryServer) -> Non
     served = porch.get("packagerevision", name)
     assert (served["spec"]["lifecycle"], served["spec"]["revision"]) == ("Published", 1)
     assert "cm.yaml" in porch.resources(name)["spec"]["resources"]
+
+
+def test_oci_repositories_are_polled(porch: Porch, module_registry: RegistryServer) -> None:
+    """No `repo sync`: an image pushed, then deleted, by another tool shows, then goes,
+    within a few poll intervals."""
+    location = register_oci(porch, module_registry, "oci-polled", sync="@every 1s")
+    files = {"Kptfile": b"apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: ext\n"}
+
+    async def delete() -> None:
+        async with OciRepository(location) as registry:
+            await registry.delete_revision("ext", "v1", revision=1)
+
+    name = pr_name("oci-polled", "ext", "v1")
+    asyncio.run(push_external(location, files))
+    wait_until(lambda: porch.exists(name), what="the pushed image, polled", timeout=15)
+    asyncio.run(delete())
+    wait_until(lambda: not porch.exists(name), what="the deleted image, polled", timeout=15)
 
 
 def published_upstream(porch: Porch, registry: RegistryServer, name: str) -> tuple[str, str]:

@@ -1,7 +1,7 @@
 """The poll timer: every registered repository gets a discovery pass each interval.
 
 Follows the repositories projection bucket (read-only; the orchestrator writes it) to know
-which repositories exist, their Git target and their ``spec.sync`` schedule. A pass runs in
+which repositories exist, their Git or OCI target and their ``spec.sync`` schedule. A pass runs in
 the repository's lane, so it never interleaves with that repository's writes. After a failed
 pass the interval doubles (up to ``MAX_BACKOFF_S``) until the server answers again.
 """
@@ -29,7 +29,20 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF_S = 300.0
 TICK_S = 0.5
 
-Pass = Callable[[str, str, syncwork.GitTarget], Awaitable[bool]]
+Pass = Callable[[str, str, syncwork.Target], Awaitable[bool]]
+
+
+def target(spec: dict[str, Any]) -> syncwork.Target | None:
+    """The Git or OCI target a Repository spec names (None for a malformed spec)."""
+    if spec.get("type") == "oci":
+        oci = spec.get("oci")
+        if not isinstance(oci, dict) or not oci.get("registry"):
+            return None
+        return syncwork.OciTarget(
+            registry=str(oci["registry"]),
+            secret_ref=str((oci.get("secretRef") or {}).get("name", "")),
+        )
+    return git_target(spec)
 
 
 def git_target(spec: dict[str, Any]) -> syncwork.GitTarget | None:
@@ -52,7 +65,7 @@ def git_target(spec: dict[str, Any]) -> syncwork.GitTarget | None:
 class _Schedule:
     namespace: str
     name: str
-    target: syncwork.GitTarget
+    target: syncwork.Target
     interval: float
     due: float
     failures: int = 0
@@ -89,16 +102,16 @@ class Poller:
     def _update(self, key: str, value: bytes | None) -> None:
         namespace, name = snapshots.parse_object_key(key)
         obj = json.loads(value) if value else None
-        target = git_target(obj.get("spec") or {}) if isinstance(obj, dict) else None
-        if obj is None or target is None:
+        found = target(obj.get("spec") or {}) if isinstance(obj, dict) else None
+        if obj is None or found is None:
             self._repos.pop(key, None)
             return
         every, warning = schedules.interval(obj["spec"], default=self._default)
         if warning:
             log.warning("%s/%s: %s", namespace, name, warning)
         old = self._repos.get(key)
-        due = old.due if old is not None and old.target == target else time.monotonic()
-        self._repos[key] = _Schedule(namespace, name, target, every, due)
+        due = old.due if old is not None and old.target == found else time.monotonic()
+        self._repos[key] = _Schedule(namespace, name, found, every, due)
 
     async def _tick(self) -> None:
         while True:
@@ -123,4 +136,4 @@ class Poller:
         return job
 
 
-__all__ = ["MAX_BACKOFF_S", "Poller", "git_target"]
+__all__ = ["MAX_BACKOFF_S", "Poller", "git_target", "target"]

@@ -15,6 +15,7 @@ import asyncio
 import collections
 import functools
 import logging
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from porch.domain import events as ev
 from porch.domain import snapshots, syncwork
 from porch.domain.common import event_fields
 from porch.errors import Conflict, EventLogError, GitError, Invalid, NotFound, OciError
-from porch.eventlog import buckets
+from porch.eventlog import buckets, subjects
 from porch.eventlog.blobs import BlobStore
 from porch.eventlog.secrets import SecretStore
 from porch.git import Credentials, branches
@@ -78,6 +79,8 @@ class Syncer:
         self.secrets = secrets
         self.discovery = discovery
         self.oci = oci_sync.OciSync(blobs)
+        # OCI repositories a poll found unreachable, with the message recorded for each.
+        self.oci_unready: dict[tuple[str, str], str] = {}
         self.held = consuming.Held()
         # Publishes and deletes queued but not done, per revision: earlier draft, move and
         # marker writes of that revision are superseded (the end state in Git is the same).
@@ -244,8 +247,8 @@ class Syncer:
         try:
             await self._record_oci(work, await self.oci.handle(work, credentials=creds))
             if isinstance(work, syncwork.ConnectRepository):
-                # The poll timer follows Git targets only and nothing else asks an OCI
-                # repository for a pass: a (re-)registration or `porchctl repo sync` is one.
+                # A (re-)registration lists the registry at once, as it reads a Git remote
+                # at once; the poll timer then lists it every interval.
                 sync = syncwork.SyncRepository(
                     namespace=work.namespace,
                     repository=work.repository,
@@ -257,11 +260,17 @@ class Syncer:
             raise GitError(exc.message) from None
 
     async def _record_oci(self, work: syncwork.Work, out: list[oci_sync.Fact]) -> None:
+        key = (work.namespace, work.repository)
         try:
             for fact in out:
                 await facts.record(
                     self.js, subject=fact.subject, boundary=fact.boundary, event=fact.event
                 )
+                # Readiness as recorded, so that a poll reports a registry that is back.
+                if isinstance(fact.event, ev.RepositoryConnectionFailed):
+                    self.oci_unready[key] = fact.event.message
+                elif isinstance(fact.event, ev.RepositoryConnected):
+                    self.oci_unready.pop(key, None)
         except BaseException:
             self.oci.forget(work)  # the next pass reports everything again
             raise
@@ -276,9 +285,47 @@ class Syncer:
             memory = await self.discovery.memory(work.namespace, work.repository)
             if memory.ready != "Unknown":
                 await self.discovery.forget(work.namespace, work.repository)
-        await self.poll_pass(work.namespace, work.repository, git)
+        await self.git_pass(work.namespace, work.repository, git)
 
-    async def poll_pass(self, namespace: str, name: str, git: syncwork.GitTarget) -> bool:
+    async def poll_pass(self, namespace: str, name: str, target: syncwork.Target) -> bool:
+        """One timed discovery pass; False when the repository could not be read."""
+        if isinstance(target, syncwork.OciTarget):
+            return await self.oci_pass(namespace, name, target)
+        return await self.git_pass(namespace, name, target)
+
+    async def oci_pass(self, namespace: str, name: str, target: syncwork.OciTarget) -> bool:
+        """A registry is listed as a Git remote is: new, changed and vanished images become
+        facts. A registry that stops answering is recorded once (Ready=False), and again
+        Ready once it answers."""
+        key = (namespace, name)
+        work = syncwork.SyncRepository(
+            namespace=namespace,
+            repository=name,
+            target=target,
+            source_event=f"poll-{uuid.uuid4().hex}",  # fact ids are per pass
+        )
+        try:
+            found = await self.credentials(namespace, target)
+            creds = None if found is None else RegistryCredentials(found.username, found.password)
+            out = await self.oci.handle(work, credentials=creds)
+        except (NotFound, Invalid, OciError) as exc:
+            unavailable = "RegistryUnavailable" if isinstance(exc, OciError) else ""
+            reason = unavailable or "CredentialsUnavailable"
+            if self.oci_unready.get(key) != exc.message:
+                log.warning("%s/%s unreachable: %s", namespace, name, exc.message)
+                await self._record_oci(
+                    work, self.oci.failure(work, reason=reason, message=exc.message)
+                )
+            return False
+        failed = any(isinstance(f.event, ev.RepositoryConnectionFailed) for f in out)
+        if key in self.oci_unready and not failed:
+            m = facts.meta(f"{syncwork.message_id(work)}:connected")
+            back = ev.RepositoryConnected(**event_fields(m))
+            out = [oci_sync.Fact(subjects.repository(namespace, name), None, back), *out]
+        await self._record_oci(work, out)
+        return not failed
+
+    async def git_pass(self, namespace: str, name: str, git: syncwork.GitTarget) -> bool:
         repo = Repo(namespace, name, writes.remote(git, None))
         try:
             credentials = await self.credentials(namespace, git)
