@@ -37,11 +37,11 @@ class Connection(Client):
     @staticmethod
     def _parse_header_lines(raw: bytes) -> dict[str, str]:
         out: dict[str, str] = {}
-        for line in raw.split(b"\r\n"):
-            name, sep, value = line.partition(b":")
+        for line in raw.decode("utf-8", "replace").split("\r\n"):  # one decode per block
+            name, sep, value = line.partition(":")
             name = name.strip()
-            if sep and name.isascii() and len(name.split()) == 1:
-                out[name.decode()] = value.strip().decode("utf-8", "replace")
+            if sep and name and name.isascii() and len(name.split()) == 1:
+                out[name] = value.strip()
         return out
 
 

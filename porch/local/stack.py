@@ -4,13 +4,17 @@ Starts NATS with JetStream, a Git server over a local bare repository, and the f
 services as child processes (logs under ``$PORCH_HOME/logs``), restarts a service that
 dies, writes ``$PORCH_HOME/kubeconfig`` once the API answers, and stops everything in
 reverse order on SIGINT/SIGTERM. Ports are remembered in ``$PORCH_HOME/ports.json`` so
-the kubeconfig stays valid across restarts.
+the kubeconfig stays valid across restarts. Secrets are encrypted at rest with the key in
+``$PORCH_HOME/secrets.key`` (made once, mode 0600), which every service is given through
+``PORCH_SECRETS_KEY_FILE`` unless that is set already.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import secrets
 import signal
 import ssl
 import subprocess
@@ -30,6 +34,20 @@ from porch.security import kubeconfig, pki, policy, tokens
 
 LOCAL_REPO = "packages"
 RESTARTS_PER_MINUTE = 5
+SECRETS_KEY_ENV = "PORCH_SECRETS_KEY_FILE"  # read by porch.eventlog.secrets
+
+
+def ensure_secrets_key(path: Path) -> Path:
+    """``path`` holding a random AES-256 key in base64, created once with mode 0600."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path
+    try:
+        os.write(fd, base64.b64encode(secrets.token_bytes(32)) + b"\n")
+    finally:
+        os.close(fd)
+    return path
 
 
 @dataclass(frozen=True)
@@ -128,6 +146,8 @@ class Stack:
         tokens.ensure_token_file(self.home / "tokens.csv")
         policy.ensure_policy_file(self.home / "policy.yaml")
         env = {**os.environ, "PORCH_HOME": str(self.home), "PYTHONUNBUFFERED": "1"}
+        if not env.get(SECRETS_KEY_ENV):
+            env[SECRETS_KEY_ENV] = str(ensure_secrets_key(self.home / "secrets.key"))
         py = sys.executable
         nats_url = self.nats.url
         specs = {
@@ -266,4 +286,4 @@ def up(home: Path, *, apiserver_port: int | None = None) -> int:
     return 0
 
 
-__all__ = ["Ports", "Stack", "remembered_ports", "up"]
+__all__ = ["Ports", "Stack", "ensure_secrets_key", "remembered_ports", "up"]

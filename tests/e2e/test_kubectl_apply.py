@@ -1,6 +1,7 @@
-"""Writes through the real kubectl: server-side apply (managedFields, conflicts, force),
-client-side apply, create/replace/patch in every type, dryRun=All, delete preconditions,
-and the Status of each error class (reference/apis.md §4)."""
+"""Writes through the real kubectl: server-side apply (managedFields, conflicts, force,
+finalizers owned per item), client-side apply, create/replace/patch in every type,
+dryRun=All, delete preconditions, pruning of unknown fields, and the Status of each error
+class (reference/apis.md §4)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import pytest
 import yaml
 
 from tests.e2e.stack import Running, kubectl_binary
+from tests.e2e.test_lifecycle import name_of, revision
+from tests.e2e.test_walking_skeleton import repository_manifest
 
 pytestmark = pytest.mark.e2e
 
@@ -272,3 +275,58 @@ def test_kubectl_edit_patches_the_diff(stack: Running, tmp_path: Path) -> None:
     obj = get(stack, "edited")
     assert obj["spec"]["description"] == "after"
     assert ("kubectl-edit", "Update") in owners(obj)
+
+
+def test_two_field_managers_each_apply_their_own_finalizer(stack: Running) -> None:
+    stack.kubectl("apply", "-f", "-", stdin=repository_manifest(stack.repo_url))
+    stack.kubectl("wait", "--for=condition=Ready", "repository/packages", "--timeout=30s")
+    stack.kubectl("create", "-f", "-", stdin=revision("held", "v1"))
+    name = name_of("held", "v1")
+
+    def config(*finalizers: str) -> str:
+        meta: dict[str, Any] = {"name": name, "namespace": "default"}
+        if finalizers:
+            meta["finalizers"] = list(finalizers)
+        body = {"apiVersion": "porch.kpt.dev/v1alpha1", "kind": "PackageRevision", "metadata": meta}
+        return json.dumps(body)
+
+    def read() -> dict[str, Any]:
+        out = stack.kubectl("get", "packagerevision", name, "-o", "json", "--show-managed-fields")
+        found: dict[str, Any] = json.loads(out.stdout)
+        return found
+
+    for manager, finalizer in (("a", "a.example.com/hold"), ("b", "b.example.com/hold")):
+        done = stack.kubectl(
+            "apply",
+            "--server-side",
+            f"--field-manager={manager}",
+            "-f",
+            "-",
+            stdin=config(finalizer),
+        )
+        assert "serverside-applied" in done.stdout, done.stderr
+    obj = read()
+    assert obj["metadata"]["finalizers"] == ["a.example.com/hold", "b.example.com/hold"]
+    assert owners(obj)[("b", "Apply")] == {
+        "f:metadata": {"f:finalizers": {'v:"b.example.com/hold"': {}}}
+    }
+    stack.kubectl("apply", "--server-side", "--field-manager=a", "-f", "-", stdin=config())
+    assert read()["metadata"]["finalizers"] == ["b.example.com/hold"]  # only a's went
+    stack.kubectl("apply", "--server-side", "--field-manager=b", "-f", "-", stdin=config())
+    assert "finalizers" not in read()["metadata"]
+
+
+def test_unknown_fields_are_pruned_unless_strict_refuses_them(stack: Running) -> None:
+    bogus = manifest(stack, "pruned").replace("spec:\n", "spec:\n  bogus: 1\n")
+    bogus = bogus.replace("  branch: main\n", "  branch: main\n    nope: true\n")
+    assert "nope: true" in bogus
+    stack.kubectl("create", "--validate=false", "-f", "-", stdin=bogus)
+    shown = yaml.safe_load(stack.kubectl("get", "repository", "pruned", "-o", "yaml").stdout)
+    assert "bogus" not in shown["spec"]
+    assert "nope" not in shown["spec"]["git"]
+    assert shown["spec"]["git"]["branch"] == "main"
+    patched = stack.kubectl(
+        "patch", "repository", "pruned", "--type=merge", "-p", '{"spec":{"bogus":2}}'
+    )
+    assert 'Warning: unknown field "spec.bogus"' in patched.stderr
+    assert "bogus" not in get(stack, "pruned")["spec"]

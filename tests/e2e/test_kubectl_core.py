@@ -9,13 +9,14 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import nats
 import pytest
 
-from porch.eventlog import streams
+from porch.eventlog import secretcipher, streams
 from porch.eventlog.secrets import SecretStore
-from tests.e2e.stack import Running
+from tests.e2e.stack import Running, kubectl_binary
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +44,8 @@ def stored_secret(running: Running, namespace: str, name: str) -> dict[str, obje
     async def read() -> dict[str, object]:
         nc = await nats.connect(running.nats_url)
         try:
-            return await (await SecretStore.open(nc.jetstream())).get(namespace, name)
+            key = secretcipher.parse_key((running.home / "secrets.key").read_bytes())
+            return await (await SecretStore.open(nc.jetstream(), key)).get(namespace, name)
         finally:
             await nc.close()
 
@@ -164,3 +166,103 @@ def test_porchctl_repo_reg_with_basic_auth_stores_the_secret(stack: Running) -> 
     assert PASSWORD not in events_text(stack)
     for log in (stack.home / "logs").glob("*.log"):
         assert PASSWORD not in log.read_text()
+
+
+# --- watch --------------------------------------------------------------------------------
+
+
+def start_watch(running: Running, *args: str) -> subprocess.Popen[str]:
+    cmd = [
+        kubectl_binary(),
+        f"--kubeconfig={running.kubeconfig}",
+        f"--cache-dir={running.home / 'kubectl-cache'}",
+        "get",
+        "--request-timeout=15s",
+        *args,
+    ]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def watched(watcher: subprocess.Popen[str]) -> tuple[str, str]:
+    watcher.terminate()
+    return watcher.communicate(timeout=10)
+
+
+def json_events(text: str) -> list[dict[str, object]]:
+    decoder, events, text = json.JSONDecoder(), [], text.strip()
+    while text:
+        event, end = decoder.raw_decode(text)
+        events.append(event)
+        text = text[end:].strip()
+    return events
+
+
+def test_kubectl_get_secrets_watch_sees_a_create(stack: Running) -> None:
+    watcher = start_watch(stack, "secrets", "--watch", "--output-watch-events", "-o", "json")
+    try:
+        time.sleep(1.5)  # let the list and the watch establish
+        stack.kubectl("create", "secret", "generic", "watched", "--from-literal=k=v")
+        stack.kubectl("label", "secret", "watched", "seen=yes")
+        stack.kubectl("delete", "secret", "watched")
+        time.sleep(1.0)
+    finally:
+        out, err = watched(watcher)
+    mine = [
+        e
+        for e in json_events(out)
+        if e["object"].get("metadata", {}).get("name") == "watched"  # type: ignore[attr-defined]
+    ]
+    assert [e["type"] for e in mine] == ["ADDED", "MODIFIED", "DELETED"], (out, err)
+    added = mine[0]["object"]
+    assert added["data"] == {"k": "dg=="}  # type: ignore[index]  # the whole Secret, as kube
+    assert mine[1]["object"]["metadata"]["labels"] == {"seen": "yes"}  # type: ignore[index]
+
+
+def test_kubectl_get_namespaces_watch_only_sees_an_added_namespace(stack: Running) -> None:
+    watcher = start_watch(stack, "namespaces", "--watch-only")
+    try:
+        time.sleep(1.5)
+        stack.kubectl("create", "namespace", "watched-ns")
+        time.sleep(1.0)
+    finally:
+        out, err = watched(watcher)
+    rows = [line.split() for line in out.splitlines() if line.strip()]
+    assert ["watched-ns", "Active"] in [row[:2] for row in rows], (out, err)
+    assert "default" not in [row[0] for row in rows], "watch-only shows no listed namespace"
+    stack.kubectl("delete", "namespace", "watched-ns")
+
+
+def test_secret_watch_resumes_from_a_listed_resource_version(stack: Running) -> None:
+    path = "/api/v1/namespaces/default/secrets"
+    code, listed = stack.request("GET", path, token=stack.token())
+    assert code == 200
+    rv = listed["metadata"]["resourceVersion"]
+    stack.kubectl("create", "secret", "generic", "resumed", "--from-literal=a=b")
+    watch = f"{path}?watch=true&timeoutSeconds=2&resourceVersion={rv}"
+    events = json_events(stack.kubectl("get", "--raw", watch).stdout)
+    names = [(e["type"], e["object"]["metadata"]["name"]) for e in events]  # type: ignore[index]
+    assert names == [("ADDED", "resumed")], "only changes after the listed version"
+    again = json.loads(stack.kubectl("get", "--raw", path).stdout)
+    assert int(again["metadata"]["resourceVersion"]) > int(rv)
+    assert "resumed" in [i["metadata"]["name"] for i in again["items"]]
+    stack.kubectl("delete", "secret", "resumed")
+
+
+def test_namespace_watch_with_initial_events_and_bookmark(stack: Running) -> None:
+    query = (
+        "watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan"
+        "&allowWatchBookmarks=true&timeoutSeconds=1"
+    )
+    events = json_events(stack.kubectl("get", "--raw", f"/api/v1/namespaces?{query}").stdout)
+    assert events[0]["type"] == "ADDED"
+    assert "default" in [
+        e["object"]["metadata"]["name"]  # type: ignore[index]
+        for e in events
+        if e["type"] == "ADDED"
+    ]
+    bookmark = events[-1]
+    assert bookmark["type"] == "BOOKMARK"
+    meta = bookmark["object"]["metadata"]  # type: ignore[index]
+    assert meta["annotations"] == {"k8s.io/initial-events-end": "true"}
+    listed = json.loads(stack.kubectl("get", "--raw", "/api/v1/namespaces").stdout)
+    assert meta["resourceVersion"] == listed["metadata"]["resourceVersion"]

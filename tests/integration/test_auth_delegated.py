@@ -1,11 +1,13 @@
 """CONTRACT test of delegated authentication and authorization, against RECORDED exchanges.
 
-``tests/contracts/delegated_auth/front_proxy_sar.json`` lists what kube-apiserver is asked
-(the extension-apiserver-authentication ConfigMap, SubjectAccessReviews) and what it
-answers. A loopback aiohttp server plays kube-apiserver strictly in that order and checks
-each request (method, path, listed headers, the exact body); the real ``kubernetes`` client,
-configured from a kubeconfig, talks to it. Callers reach our auth middleware over real TLS
-with a front-proxy certificate from a test CA, as the aggregator would.
+``tests/contracts/delegated_auth/front_proxy_sar.json`` and ``token_review.json`` list what
+kube-apiserver is asked (the extension-apiserver-authentication ConfigMap, TokenReviews,
+SubjectAccessReviews) and what it answers. A loopback aiohttp server plays kube-apiserver
+strictly in that order and checks each request (method, path, listed headers, the exact
+body); the real ``kubernetes`` client, configured from a kubeconfig, talks to it. Callers
+reach our auth middleware over real TLS with a front-proxy certificate from a test CA, as
+the aggregator would, or with a bearer token and no certificate, as a pod calling the Porch
+Service directly would.
 
 What this proves: our requests match the recorded contract and we react correctly to the
 answers. What it cannot prove: that a real cluster answers as recorded.
@@ -13,7 +15,10 @@ answers. What it cannot prove: that a real cluster answers as recorded.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import socket
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -90,17 +95,26 @@ class Setup:
     replay: KubeReplay
     clock: Clock
     certs: Certs
+    doc: dict[str, Any]
 
 
-@pytest.fixture
-async def setup(tmp_path: Path) -> AsyncIterator[Setup]:
+@contextlib.asynccontextmanager
+async def replayed(
+    tmp_path: Path,
+    contract: str,
+    *,
+    kube_url: str | None = None,
+    token_reviews: bool = False,
+) -> AsyncIterator[Setup]:
+    """Our auth middleware over TLS, with kube-apiserver played from ``contract`` (or at
+    ``kube_url``, when that is given, with the ConfigMap step played first)."""
     certs = Certs(
         serving=pki.ensure_pki(tmp_path / "serving", hosts=[]),
         proxy_ca=pki.ensure_pki(tmp_path / "front-proxy", hosts=[]),
         directory=tmp_path / "clients",
     )
     client_ca = pki.ensure_pki(tmp_path / "client-ca", hosts=[])
-    doc = json.loads((CONTRACT / "front_proxy_sar.json").read_text())
+    doc = json.loads((CONTRACT / contract).read_text())
     table = {
         "$CLIENT_CA": client_ca.ca_pem.decode(),
         "$FRONT_PROXY_CA": certs.proxy_ca.ca_pem.decode(),
@@ -111,43 +125,65 @@ async def setup(tmp_path: Path) -> AsyncIterator[Setup]:
     kube_runner = web.AppRunner(kube, access_log=None)
     await kube_runner.setup()
     await web.TCPSite(kube_runner, "127.0.0.1", 0).start()
-    kubeconfig = tmp_path / "kubeconfig"
-    kubeconfig.write_text(
+    replayed_url = f"http://127.0.0.1:{kube_runner.addresses[0][1]}"
+    api = auth_kube.KubeAuthApi(
+        auth_kube.api_client(str(_kubeconfig(tmp_path / "kubeconfig", replayed_url))),
+        request_timeout=5,
+    )
+    certs_config = await auth_kube.load_cert_config(api, overrides=lambda c: c)
+    if kube_url is not None:  # every later call goes there
+        api = auth_kube.KubeAuthApi(
+            auth_kube.api_client(str(_kubeconfig(tmp_path / "elsewhere", kube_url))),
+            request_timeout=5,
+        )
+    clock = Clock()
+    ttl = doc["clock"]
+    cache = reviews.DecisionCache(
+        allowed_ttl=ttl["allowed_ttl"], denied_ttl=ttl["denied_ttl"], clock=clock
+    )
+    reviewer = None
+    if token_reviews:
+        token_cache = reviews.TokenCache(
+            authenticated_ttl=ttl["authenticated_ttl"],
+            unauthenticated_ttl=ttl["unauthenticated_ttl"],
+            clock=clock,
+        )
+        reviewer = auth.TokenReviewer(api.token_review, token_cache)
+    authenticator = auth.Authenticator(certs=certs_config, token_reviewer=reviewer)
+    authorizer = auth.DelegatedAuthorizer(api.review, cache)
+    context = certs.serving.server_ssl_context(client_cas=certs_config.ca_pems())
+    runner, url = await serve(echo_app(authenticator, authorizer), context)
+    try:
+        yield Setup(url, replay, clock, certs, doc)
+        assert replay.problems == []
+        left = [f"{e['request']['method']} {e['request']['path']}" for e in replay.pending]
+        if kube_url is None:
+            assert left == [], "recorded requests never sent"
+    finally:
+        await runner.cleanup()
+        await kube_runner.cleanup()
+
+
+def _kubeconfig(path: Path, server: str) -> Path:
+    path.write_text(
         yaml.safe_dump(
             {
                 "apiVersion": "v1",
                 "kind": "Config",
-                "clusters": [
-                    {
-                        "name": "k",
-                        "cluster": {"server": f"http://127.0.0.1:{kube_runner.addresses[0][1]}"},
-                    }
-                ],
+                "clusters": [{"name": "k", "cluster": {"server": server}}],
                 "users": [{"name": "sa", "user": {"token": SA_TOKEN}}],
                 "contexts": [{"name": "k", "context": {"cluster": "k", "user": "sa"}}],
                 "current-context": "k",
             }
         )
     )
-    api = auth_kube.KubeAuthApi(auth_kube.api_client(str(kubeconfig)), request_timeout=5)
-    certs_config = await auth_kube.load_cert_config(api, overrides=lambda c: c)
-    clock = Clock()
-    ttl = doc["clock"]
-    cache = reviews.DecisionCache(
-        allowed_ttl=ttl["allowed_ttl"], denied_ttl=ttl["denied_ttl"], clock=clock
-    )
-    authenticator = auth.Authenticator(certs=certs_config)
-    authorizer = auth.DelegatedAuthorizer(api.review, cache)
-    context = certs.serving.server_ssl_context(client_cas=certs_config.ca_pems())
-    runner, url = await serve(echo_app(authenticator, authorizer), context)
-    try:
-        yield Setup(url, replay, clock, certs)
-        assert replay.problems == []
-        left = [f"{e['request']['method']} {e['request']['path']}" for e in replay.pending]
-        assert left == [], "recorded requests never sent"
-    finally:
-        await runner.cleanup()
-        await kube_runner.cleanup()
+    return path
+
+
+@pytest.fixture
+async def setup(tmp_path: Path) -> AsyncIterator[Setup]:
+    async with replayed(tmp_path, "front_proxy_sar.json") as s:
+        yield s
 
 
 ALICE = [
@@ -194,3 +230,66 @@ async def test_front_proxy_users_are_authorized_by_subject_access_review(setup: 
     assert (status, body["reason"], s.replay.served) == (500, "InternalError", 6)
     status, _ = await request("DELETE", PRS + "/blueprints.nginx.v1", ALICE)
     assert (status, s.replay.served) == (200, 7)
+
+
+def _bearer(token: str) -> list[tuple[str, str]]:
+    return [("Authorization", f"Bearer {token}")]
+
+
+async def test_bearer_tokens_sent_directly_are_checked_with_token_review(tmp_path: Path) -> None:
+    async with replayed(tmp_path, "token_review.json", token_reviews=True) as s:
+        tokens = s.doc["tokens"]
+        plain = s.certs.serving.client_ssl_context()  # TLS, no client certificate
+
+        async def request(token: str) -> tuple[int, Any]:
+            return await call(s.url + PRS, plain, headers=_bearer(token))
+
+        assert s.replay.served == 1  # the ConfigMap
+        status, body = await request(tokens["builder"])
+        assert (status, s.replay.served) == (200, 3)
+        assert body["user"] == "system:serviceaccount:default:builder"
+        assert body["uid"] == "8d1e4b0c-5f2a-4e77-9b3c-1a6d2e8f4c90"
+        assert body["groups"] == [
+            "system:serviceaccounts",
+            "system:serviceaccounts:default",
+            "system:authenticated",
+        ]
+        assert body["extra"]["authentication.kubernetes.io/pod-name"] == ["builder-6c9f7d5b8-x2k4q"]
+        status, _ = await request(tokens["builder"])
+        assert (status, s.replay.served) == (200, 3)  # both answers cached
+        for served in (4, 4):  # reviewed and refused, then the cached refusal
+            status, body = await request(tokens["wrong"])
+            assert (status, body["reason"], s.replay.served) == (401, "Unauthorized", served)
+        status, body = await request(tokens["deployer"])  # the review fails: 401, not cached
+        assert (status, body["reason"], s.replay.served) == (401, "Unauthorized", 5)
+        status, body = await request(tokens["deployer"])
+        assert (status, s.replay.served) == (403, 7)
+        assert body["message"] == (
+            'packagerevisions.porch.kpt.dev is forbidden: User "system:serviceaccount:ops:deployer"'
+            ' cannot list resource "packagerevisions" in API group "porch.kpt.dev" in the'
+            ' namespace "default"'
+        )
+        s.clock.now += 6  # past the refusal's TTL (5 s), within the authenticated one (10 s)
+        status, _ = await request(tokens["wrong"])
+        assert (status, s.replay.served) == (401, 8)
+        status, _ = await request(tokens["builder"])
+        assert (status, s.replay.served) == (200, 8)
+
+
+async def test_an_unreachable_reviewer_authenticates_nobody_and_logs_no_token(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    async with replayed(tmp_path, "token_review.json", kube_url=closed, token_reviews=True) as s:
+        token = s.doc["tokens"]["builder"]
+        plain = s.certs.serving.client_ssl_context()
+        with caplog.at_level(logging.DEBUG):
+            for _ in range(2):  # a failure is not cached: both are attempts, both 401
+                status, body = await call(s.url + PRS, plain, headers=_bearer(token))
+                assert (status, body["reason"]) == (401, "Unauthorized")
+        failures = [r for r in caplog.records if "TokenReview failed" in r.getMessage()]
+        assert len(failures) == 2
+        assert all(token not in r.getMessage() for r in caplog.records)
+        assert token.split(".")[1] not in caplog.text

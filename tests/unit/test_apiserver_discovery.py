@@ -93,7 +93,8 @@ def test_api_resource_list_includes_subresources() -> None:
     assert main["singularName"] == "packagerevision"
     assert main["namespaced"] is True
     assert main["kind"] == "PackageRevision"
-    assert main["verbs"] == ["get", "list", "watch", "create", "update", "patch", "delete"]
+    verbs = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"]
+    assert main["verbs"] == verbs
     assert main["storageVersionHash"]
     assert by_name["packagerevisions/approval"]["verbs"] == ["get", "update"]
     assert by_name["packagerevisions/approval"]["kind"] == "PackageRevision"

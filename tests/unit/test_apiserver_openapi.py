@@ -119,7 +119,7 @@ def test_package_revision_paths_and_operations() -> None:
     prr = f"{base}/namespaces/{{namespace}}/packagerevisionresources"
     assert set(paths[prr]) == {"parameters", "get"}
     assert set(paths[f"{prr}/{{name}}"]) == {"parameters", "get", "put", "patch"}
-    assert set(paths[collection]) == {"parameters", "get", "post"}
+    assert set(paths[collection]) == {"parameters", "get", "post", "delete"}
     assert set(paths[f"{collection}/{{name}}"]) == {"parameters", "get", "put", "patch", "delete"}
     assert set(paths[f"{collection}/{{name}}/approval"]) == {"parameters", "get", "put"}
     post = paths[collection]["post"]

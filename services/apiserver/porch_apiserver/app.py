@@ -162,6 +162,7 @@ def build(
     ns = base + "/namespaces/{namespace}/{plural}"
     r.add_get(ns, resources.list_or_watch)
     r.add_post(ns, resources.create)
+    r.add_delete(ns, resources.delete_collection)
     item = ns + "/{name}"
     r.add_get(item, resources.get)
     r.add_put(item, resources.update)
@@ -174,6 +175,7 @@ def build(
     # --- core v1 Namespaces and Secrets (local mode only; corehandlers) -------------------
     if core is not None:
         app[CORE_API] = core
+        app.cleanup_ctx.append(core.mirror.running)  # lists and watches read this mirror
         r.add_get("/api/v1", api_v1)
         core.routes(r.add_route)
     return app

@@ -1,8 +1,9 @@
 """Authentication and authorization of every request, before any handler runs.
 
 Authenticators are tried in kube-apiserver's order: a verified front proxy's identity headers,
-a client certificate from the client CA, then a static bearer token. Identity headers on any
-other request are removed before the handler sees them. A request with no credentials is
+a client certificate from the client CA, a static bearer token, then (in a cluster) a
+TokenReview of the bearer token. Identity headers on any other request are removed before
+the handler sees them. A request with no credentials is
 401 unless the authorizer opens its path to anonymous callers (probes, /version, and what the
 local policy opens); presented but invalid credentials are always 401. Then the authorizer
 (local policy file, or SubjectAccessReview) decides; a denial is kube's 403 Status, raised
@@ -36,6 +37,39 @@ USER = web.RequestKey("user", UserInfo)  # the authenticated caller, for handler
 Reviewer = Callable[[reviews.Json], Awaitable[reviews.Json]]
 
 
+class TokenReviewer:
+    """Bearer tokens checked with kube-apiserver's TokenReview, answers cached briefly.
+
+    A review that fails (kube-apiserver unreachable, or it answers an error) authenticates
+    nobody and is not cached: kube's delegating authenticator logs it and answers 401.
+    """
+
+    def __init__(
+        self, review: Reviewer, cache: reviews.TokenCache, *, audiences: tuple[str, ...] = ()
+    ) -> None:
+        self.review = review
+        self.cache = cache
+        self.audiences = audiences
+
+    async def user(self, token: str) -> UserInfo | None:
+        cached = self.cache.get(token)
+        if cached is not None:
+            return cached.user
+        try:
+            status = await self.review(reviews.token_review(token, self.audiences))
+        except Exception as exc:  # never the exception's text: it may quote the reply
+            log.warning("TokenReview failed, request not authenticated: %s", _failure(exc))
+            return None
+        answer = reviews.token_answer(status, self.audiences)
+        self.cache.put(token, answer)
+        return answer.user
+
+
+def _failure(exc: Exception) -> str:
+    status = getattr(exc, "status", None)
+    return f"{type(exc).__name__} (HTTP {status})" if status else type(exc).__name__
+
+
 class AccessDenied(errors.Forbidden):
     """A 403 that names the resource the way kube-apiserver's Status does."""
 
@@ -56,6 +90,7 @@ class Authenticator:
 
     tokens: Mapping[str, UserInfo] = field(default_factory=dict)
     certs: requestheader.CertAuthConfig = field(default_factory=requestheader.CertAuthConfig)
+    token_reviewer: TokenReviewer | None = None
 
     def authenticate(
         self, cert: x509.Certificate | None, headers: Mapping[str, list[str]], bearer: str | None
@@ -68,6 +103,16 @@ class Authenticator:
         return requestheader.certificate_user(self.certs, cert) or tokens.authenticate(
             self.tokens, bearer
         )
+
+    async def identify(
+        self, cert: x509.Certificate | None, headers: Mapping[str, list[str]], bearer: str | None
+    ) -> UserInfo | None:
+        """``authenticate``, then a TokenReview of a bearer token nothing else accepted."""
+        user = self.authenticate(cert, headers, bearer)
+        if user is not None or self.token_reviewer is None:
+            return user
+        token = reviews.bearer_token(bearer)
+        return await self.token_reviewer.user(token) if token else None
 
 
 @functools.lru_cache(maxsize=256)
@@ -112,7 +157,7 @@ def middleware(authenticator: Authenticator, authorizer: Authorizer) -> Middlewa
     ) -> web.StreamResponse:
         a = attributes.of_request(request.method, request.path, request.query)
         bearer = request.headers.get("Authorization")
-        user = authenticator.authenticate(
+        user = await authenticator.identify(
             _peer_certificate(request), _lower_headers(request), bearer
         )
         request = _strip_identity(request, authenticator.certs.request_header)
@@ -205,6 +250,7 @@ __all__ = [
     "Authorizer",
     "DelegatedAuthorizer",
     "LocalAuthorizer",
+    "TokenReviewer",
     "forbidden",
     "middleware",
 ]

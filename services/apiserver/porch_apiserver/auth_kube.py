@@ -1,9 +1,11 @@
-"""The two Kubernetes calls delegated authentication and authorization need, kept thin.
+"""The Kubernetes calls delegated authentication and authorization need, kept thin.
 
 Reads ``kube-system/extension-apiserver-authentication`` (client CA, front-proxy settings)
-and creates SubjectAccessReviews, through the ``kubernetes`` client in a worker thread,
-answering plain JSON. Building requests and reading answers lives in porch.security; this
-module only sends and receives, and keeps the CAs current (kube-apiserver rotates them).
+and creates TokenReviews and SubjectAccessReviews, through the ``kubernetes`` client in a
+worker thread, answering plain JSON. A TokenReview's body carries the caller's token: neither
+it nor the answer (kube echoes the spec) is ever logged or put in an exception here. Building
+requests and reading answers lives in porch.security; this module only sends and receives,
+and keeps the CAs current (kube-apiserver rotates them).
 """
 
 from __future__ import annotations
@@ -40,13 +42,14 @@ def api_client(kubeconfig: str) -> Any:
 
 
 class KubeAuthApi:
-    """ConfigMap reads and SubjectAccessReviews, each call in a thread with a timeout."""
+    """ConfigMap reads, TokenReviews and SubjectAccessReviews, each in a thread with a timeout."""
 
     def __init__(self, api: Any, *, request_timeout: float = 10.0) -> None:
         from kubernetes import client
 
         self._core = client.CoreV1Api(api)
         self._authz = client.AuthorizationV1Api(api)
+        self._authn = client.AuthenticationV1Api(api)
         self._timeout = request_timeout
 
     async def _call(
@@ -76,6 +79,16 @@ class KubeAuthApi:
             self._authz.create_subject_access_review,
             body,
             _headers={"Content-Type": "application/json"},
+        )
+        status = answer.get("status")
+        return status if isinstance(status, dict) else {}
+
+    async def token_review(self, body: reviews.Json) -> reviews.Json:
+        """The ``status`` kube-apiserver answers to a TokenReview (``body`` holds a token)."""
+        answer = await self._call(
+            self._authn.create_token_review,
+            body,
+            _headers={"Content-Type": "application/json"},  # see ``review``
         )
         status = answer.get("status")
         return status if isinstance(status, dict) else {}

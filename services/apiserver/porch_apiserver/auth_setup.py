@@ -3,9 +3,10 @@
 Two modes. ``local``: static tokens from ``<home>/tokens.csv``, client certificates from the
 local CA, the policy file ``<home>/policy.yaml`` (both created on first start). ``delegated``
 (behind kube-apiserver): client CA and front-proxy settings from the
-extension-apiserver-authentication ConfigMap (flags override it), SubjectAccessReviews with a
-short cache, and static tokens only if ``--token-auth-file`` names a file. Settings are parsed
-once in ``__main__``; nothing here reads the environment.
+extension-apiserver-authentication ConfigMap (flags override it), TokenReviews for bearer
+tokens sent straight to the service and SubjectAccessReviews, each with a short cache, and
+static tokens only if ``--token-auth-file`` names a file (tried before a TokenReview).
+Settings are parsed once in ``__main__``; nothing here reads the environment.
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ class AuthSettings:
     requestheader_extra_headers_prefix: tuple[str, ...] = ("X-Remote-Extra-",)
     allowed_ttl: float = 10.0
     denied_ttl: float = 10.0
+    token_ttl: float = 10.0
+    token_failure_ttl: float = 5.0
+    api_audiences: tuple[str, ...] = ()
 
 
 def add_flags(p: argparse.ArgumentParser, env: dict[str, str]) -> None:
@@ -71,6 +75,23 @@ def add_flags(p: argparse.ArgumentParser, env: dict[str, str]) -> None:
     g.add_argument("--requestheader-extra-headers-prefix", default="X-Remote-Extra-")
     g.add_argument("--authorization-webhook-cache-authorized-ttl", type=duration, default=10.0)
     g.add_argument("--authorization-webhook-cache-unauthorized-ttl", type=duration, default=10.0)
+    g.add_argument(
+        "--authentication-token-webhook-cache-ttl",
+        type=duration,
+        default=10.0,
+        help="delegated mode: how long an authenticated TokenReview answer is reused",
+    )
+    g.add_argument(
+        "--authentication-token-webhook-cache-unauthenticated-ttl",
+        type=duration,
+        default=5.0,
+        help="delegated mode: how long a refused token is remembered (Porch's own flag)",
+    )
+    g.add_argument(
+        "--api-audiences",
+        default="",
+        help="delegated mode: comma-separated audiences a reviewed token must be valid for",
+    )
 
 
 def settings_from(a: argparse.Namespace, *, home: Path) -> AuthSettings:
@@ -92,6 +113,9 @@ def settings_from(a: argparse.Namespace, *, home: Path) -> AuthSettings:
         requestheader_extra_headers_prefix=_names(a.requestheader_extra_headers_prefix),
         allowed_ttl=a.authorization_webhook_cache_authorized_ttl,
         denied_ttl=a.authorization_webhook_cache_unauthorized_ttl,
+        token_ttl=a.authentication_token_webhook_cache_ttl,
+        token_failure_ttl=a.authentication_token_webhook_cache_unauthenticated_ttl,
+        api_audiences=_names(a.api_audiences),
     )
 
 
@@ -145,7 +169,13 @@ async def wire(s: AuthSettings, *, keys: pki.Pki) -> Wired:
     authn_api = auth_kube.KubeAuthApi(auth_kube.api_client(s.authentication_kubeconfig))
     authz_api = auth_kube.KubeAuthApi(auth_kube.api_client(s.authorization_kubeconfig))
     certs = await auth_kube.load_cert_config(authn_api, overrides=overrides)
-    authenticator = auth.Authenticator(tokens=users, certs=certs)
+    token_cache = reviews.TokenCache(
+        authenticated_ttl=s.token_ttl,
+        unauthenticated_ttl=s.token_failure_ttl,
+        clock=time.monotonic,
+    )
+    reviewer = auth.TokenReviewer(authn_api.token_review, token_cache, audiences=s.api_audiences)
+    authenticator = auth.Authenticator(tokens=users, certs=certs, token_reviewer=reviewer)
     context = keys.server_ssl_context(client_cas=certs.ca_pems())
     cache = reviews.DecisionCache(
         allowed_ttl=s.allowed_ttl, denied_ttl=s.denied_ttl, clock=time.monotonic

@@ -1,13 +1,14 @@
 """HTTP endpoints of local mode's core ``v1`` API: Namespaces and Secrets.
 
-Shapes and rules come from ``corev1`` (pure), storage from ``corestore``; errors are raised
-from the porch.errors tree and rendered as ``Status`` by the app's middleware. Secret values
-are never logged and never appear in an error message.
+Shapes and rules come from ``corev1`` (pure), storage from ``corestore``; lists and watches
+are served from ``coremirror``'s collections (a list's resourceVersion is one a watch resumes
+from), and every write waits until the mirror shows it, so a list after a write sees it.
+Errors are raised from the porch.errors tree and rendered as ``Status`` by the app's
+middleware. Secret values are never logged and never appear in an error message.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 import uuid
@@ -17,21 +18,26 @@ from typing import Any
 
 from aiohttp import web
 
-from porch.errors import BadRequest, Conflict, Forbidden, PorchError, TooLarge
+from porch.errors import BadRequest, Conflict, Forbidden, PorchError, Timeout, TooLarge
 from porch_apiserver import (
     applying,
+    collectiondelete,
     corev1,
     listing,
     openapi,
     patches,
     protowire,
+    queries,
     selectors,
     statuses,
     tables,
     translating,
+    watching,
 )
+from porch_apiserver.coremirror import CoreMirror
 from porch_apiserver.corestore import CoreStore
 from porch_apiserver.handlers import reply, validate_fields
+from porch_apiserver.mirror import Collection
 from porch_apiserver.resources import ResourceDef
 
 Json = dict[str, Any]
@@ -43,6 +49,7 @@ _FIELDS = {
     },
     "secrets": {**selectors.COMMON_FIELDS, "type": lambda o: str(o.get("type", ""))},
 }
+VISIBLE_WITHIN = 10.0  # seconds a write waits for the mirror to show it
 
 
 def _now() -> str:
@@ -88,31 +95,25 @@ def _check_preconditions(options: Json, current: Json) -> None:
         )
 
 
-def _page(objs: list[Json], query: Any) -> tuple[list[Json], str]:
-    """``limit``/``continue`` over name order (the token is the last name served)."""
-    limit = listing.parse_limit(query.get("limit"))
-    token = query.get("continue")
-    if token:
-        try:
-            after = json.loads(base64.urlsafe_b64decode(token.encode()))["after"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BadRequest("invalid continue token") from exc
-        objs = [o for o in objs if _order(o) > tuple(after)]
-    if not limit or len(objs) <= limit:
-        return objs, ""
-    shown = objs[:limit]
-    after = json.dumps({"after": list(_order(shown[-1]))}).encode()
-    return shown, base64.urlsafe_b64encode(after).decode()
-
-
-def _order(obj: Json) -> tuple[str, str]:
-    meta = obj.get("metadata") or {}
-    return (str(meta.get("namespace", "")), str(meta.get("name", "")))
-
-
 class CoreResources:
-    def __init__(self, store: CoreStore) -> None:
+    def __init__(
+        self,
+        store: CoreStore,
+        mirror: CoreMirror | None = None,
+        *,
+        bookmark_every: float = watching.BOOKMARK_EVERY,
+    ) -> None:
         self.store = store
+        self.mirror = mirror or CoreMirror(store.js, store.secrets)
+        self.bookmark_every = bookmark_every
+
+    def _collection(self, resource: ResourceDef) -> Collection:
+        return self.mirror.namespaces if resource is corev1.NAMESPACES else self.mirror.secrets
+
+    async def _visible(self, resource: ResourceDef, revision: int | None) -> None:
+        """Wait until the mirror shows a write (its revision; None: a delete). A mirror that
+        lags longer only delays lists: the write itself is done."""
+        await self.mirror.visible(self._collection(resource), revision, timeout=VISIBLE_WITHIN)
 
     # --- shared -----------------------------------------------------------------------------
 
@@ -126,33 +127,73 @@ class CoreResources:
             body = corev1.generate_name(body, secrets.token_hex(3)[:5])
         return body
 
-    def _list(
-        self, request: web.Request, resource: ResourceDef, entries: list[tuple[Json, int]]
-    ) -> web.Response:
+    def _matcher(
+        self, resource: ResourceDef, namespace: str | None, query: Any
+    ) -> Callable[[Json], bool]:
+        by_labels = selectors.labels(query.get("labelSelector", ""))
+        by_fields = selectors.fields(query.get("fieldSelector", ""), _FIELDS[resource.plural])
+
+        def matches(obj: Json) -> bool:
+            meta = obj.get("metadata") or {}
+            if namespace is not None and meta.get("namespace") != namespace:
+                return False
+            return by_labels(meta.get("labels") or {}) and by_fields(obj)
+
+        return matches
+
+    async def _list_or_watch(
+        self, request: web.Request, resource: ResourceDef, namespace: str | None
+    ) -> web.StreamResponse:
         q = request.query
-        if q.get("watch") in ("true", "1"):
-            raise _method_not_allowed("watch")
-        by_labels = selectors.labels(q.get("labelSelector", ""))
-        by_fields = selectors.fields(q.get("fieldSelector", ""), _FIELDS[resource.plural])
-        objs = [corev1.served(obj, rev) for obj, rev in entries]
-        objs = [o for o in objs if by_labels(o["metadata"].get("labels") or {}) and by_fields(o)]
-        shown, token = _page(objs, q)
-        rv = str(max((rev for _, rev in entries), default=0))
-        if tables.wants_table(request.headers.get("Accept", "")):
+        options = queries.parse(q)
+        matches = self._matcher(resource, namespace, q)
+        if not await self.mirror.wait_ready(timeout=VISIBLE_WITHIN):
+            error = PorchError("the apiserver is still loading namespaces and secrets")
+            error.code, error.reason = 503, "ServiceUnavailable"
+            raise error
+        coll = self._collection(resource)
+        await listing.fresh_enough(coll, options)
+        as_table = tables.wants_table(request.headers.get("Accept", ""))
+        if options.watch:
+            return await watching.serve(
+                request,
+                resource=resource,
+                coll=coll,
+                matches=matches,
+                options=options,
+                as_table=as_table,
+                bookmark_every=self.bookmark_every,
+            )
+        if options.match == queries.EXACT and options.revision != coll.revision:
+            error = PorchError(f"too old resource version: {options.revision} ({coll.revision})")
+            error.code, error.reason = 410, "Expired"
+            raise error
+        rv = str(coll.revision)
+        page = listing.page(
+            coll,
+            matches,
+            limit=listing.parse_limit(q.get("limit")),
+            token=q.get("continue"),
+            rv=rv,
+            count_remaining=not (q.get("labelSelector") or q.get("fieldSelector")),
+            namespace=namespace,
+        )
+        if as_table:
+            include = q.get("includeObject", "Metadata")
+            if include not in tables.INCLUDE_OBJECT:
+                raise BadRequest(f"includeObject must be one of {', '.join(tables.INCLUDE_OBJECT)}")
             body = tables.table_for(
                 resource,
-                shown,
+                [obj for _, obj in page.items],
                 resource_version=rv,
-                continue_token=token,
-                include_object=q.get("includeObject", "Metadata"),
+                continue_token=page.token,
+                include_object=include,
                 now=datetime.now(UTC),
+                remaining_item_count=page.remaining if page.token else None,
             )
             return web.json_response(body)
-        meta: Json = {"resourceVersion": rv}
-        if token:
-            meta["continue"] = token
-        return web.json_response(
-            {"kind": resource.list_kind, "apiVersion": "v1", "metadata": meta, "items": shown}
+        return listing.json_bytes(
+            listing.encode_list(coll, page, kind=resource.list_kind, api_version="v1")
         )
 
     async def _delete_options(self, request: web.Request) -> Json:
@@ -172,8 +213,8 @@ class CoreResources:
             raise statuses.not_found("namespaces", "", name)
         return corev1.served(*found)
 
-    async def list_namespaces(self, request: web.Request) -> web.Response:
-        return self._list(request, corev1.NAMESPACES, await self.store.namespaces())
+    async def list_namespaces(self, request: web.Request) -> web.StreamResponse:
+        return await self._list_or_watch(request, corev1.NAMESPACES, None)
 
     async def get_namespace(self, request: web.Request) -> web.Response:
         obj = await self._namespace(request.match_info["name"])
@@ -186,7 +227,7 @@ class CoreResources:
     async def _create_namespace(
         self, request: web.Request, body: Json, *, applied: list[applying.Entry] | None
     ) -> web.Response:
-        validate_fields(request, body, kind="Namespace")
+        body = validate_fields(request, body, kind="Namespace")
         obj = corev1.namespace_object(body, previous=None, uid=str(uuid.uuid4()), now=_now())
         obj = _owned(request, None, obj, applied)
         name = obj["metadata"]["name"]
@@ -195,6 +236,7 @@ class CoreResources:
         if _dry_run(request):
             return _respond(request, corev1.NAMESPACES, obj, 201)
         revision = await self.store.put_namespace(obj, last=None)
+        await self._visible(corev1.NAMESPACES, revision)
         return _respond(request, corev1.NAMESPACES, corev1.served(obj, revision), 201)
 
     async def update_namespace(self, request: web.Request) -> web.Response:
@@ -218,13 +260,14 @@ class CoreResources:
         if (body.get("metadata") or {}).get("name") not in (None, name):
             raise BadRequest("the name of the object does not match the name on the URL")
         _check_version(body, current, corev1.NAMESPACES, name)
-        validate_fields(request, body, kind="Namespace", current=current)
+        body = validate_fields(request, body, kind="Namespace", current=current)
         obj = corev1.namespace_object(body, previous=current, uid="", now=_now())
         obj = _owned(request, current, obj, applied)
         last = int(current["metadata"]["resourceVersion"])
         if _dry_run(request):
             return _respond(request, corev1.NAMESPACES, corev1.served(obj, last))
         revision = await self.store.put_namespace(obj, last=last)
+        await self._visible(corev1.NAMESPACES, revision)
         return _respond(request, corev1.NAMESPACES, corev1.served(obj, revision))
 
     async def delete_namespace(self, request: web.Request) -> web.Response:
@@ -236,6 +279,8 @@ class CoreResources:
             raise Forbidden(f'namespaces "{name}" is forbidden: this namespace may not be deleted')
         if not _dry_run(request, options):
             await self.store.delete_namespace(name)
+            await self._visible(corev1.SECRETS, None)
+            await self._visible(corev1.NAMESPACES, None)
         return web.json_response(
             statuses.success_status(kind="namespaces", name=name, uid=current["metadata"]["uid"])
         )
@@ -248,10 +293,9 @@ class CoreResources:
             raise statuses.not_found("secrets", "", name)
         return corev1.served(*found)
 
-    async def list_secrets(self, request: web.Request) -> web.Response:
+    async def list_secrets(self, request: web.Request) -> web.StreamResponse:
         namespace = request.match_info.get("namespace")
-        entries = await self.store.secrets.entries(namespace)
-        return self._list(request, corev1.SECRETS, entries)
+        return await self._list_or_watch(request, corev1.SECRETS, namespace)
 
     async def get_secret(self, request: web.Request) -> web.Response:
         info = request.match_info
@@ -267,7 +311,7 @@ class CoreResources:
     ) -> web.Response:
         namespace = request.match_info["namespace"]
         await self._namespace(namespace)  # kube refuses objects in a missing namespace
-        validate_fields(request, body, kind="Secret")
+        body = validate_fields(request, body, kind="Secret")
         obj = corev1.secret_object(
             body, namespace=namespace, previous=None, uid=str(uuid.uuid4()), now=_now()
         )
@@ -283,6 +327,7 @@ class CoreResources:
             if exc.reason == "AlreadyExists":
                 raise statuses.already_exists("secrets", "", name) from None
             raise
+        await self._visible(corev1.SECRETS, revision)
         return _respond(request, corev1.SECRETS, corev1.served(obj, revision), 201)
 
     async def update_secret(self, request: web.Request) -> web.Response:
@@ -306,7 +351,7 @@ class CoreResources:
         if (body.get("metadata") or {}).get("name") not in (None, name):
             raise BadRequest("the name of the object does not match the name on the URL")
         _check_version(body, current, corev1.SECRETS, name)
-        validate_fields(request, body, kind="Secret", current=current)
+        body = validate_fields(request, body, kind="Secret", current=current)
         obj = corev1.secret_object(body, namespace=namespace, previous=current, uid="", now=_now())
         obj = _owned(request, current, obj, applied)
         last = int(current["metadata"]["resourceVersion"])
@@ -316,6 +361,7 @@ class CoreResources:
             revision = await self.store.secrets.update(obj, last=last)
         except Conflict:
             raise statuses.conflict_modified("secrets", "", name) from None
+        await self._visible(corev1.SECRETS, revision)
         return _respond(request, corev1.SECRETS, corev1.served(obj, revision))
 
     async def delete_secret(self, request: web.Request) -> web.Response:
@@ -330,9 +376,41 @@ class CoreResources:
                 )
             except Conflict:
                 raise statuses.conflict_modified("secrets", "", name) from None
+            await self._visible(corev1.SECRETS, None)
         return web.json_response(
             statuses.success_status(kind="secrets", name=name, uid=current["metadata"]["uid"])
         )
+
+    async def delete_secrets(self, request: web.Request) -> web.Response:
+        """``deletecollection`` of one namespace's Secrets (``collectiondelete``): the ones
+        the selectors match, in name order, as their latest versions (no preconditions)."""
+        namespace = request.match_info["namespace"]
+        data = await _read(request)
+        body = translating.parse_body(data, request.content_type) if data.strip() else None
+        wanted = collectiondelete.options(request.query, request.query.getall("dryRun", []), body)
+        if not await self.mirror.wait_ready(timeout=VISIBLE_WITHIN):
+            raise Timeout("the apiserver is still loading namespaces and secrets")
+        coll = self.mirror.secrets
+        rv = str(coll.revision)
+        listed = listing.page(
+            coll,
+            self._matcher(corev1.SECRETS, namespace, request.query),
+            limit=0,
+            token=None,
+            rv=rv,
+            count_remaining=False,
+            namespace=namespace,
+        )
+        deleted: list[Json] = []
+        for key, obj in listed.items:
+            if key not in coll.objects:
+                continue  # gone since it was listed, as kube skips NotFound
+            if not wanted.dry_run:
+                await self.store.secrets.delete(namespace, obj["metadata"]["name"])
+            deleted.append(obj)
+        if deleted and not wanted.dry_run:
+            await self._visible(corev1.SECRETS, None)
+        return reply(request, collectiondelete.list_body(corev1.SECRETS, deleted, rv))
 
     # --- patches ----------------------------------------------------------------------------
 
@@ -409,6 +487,7 @@ class CoreResources:
         secrets = ns + "/{namespace}/secrets"
         add("GET", secrets, self.list_secrets)
         add("POST", secrets, self.create_secret)
+        add("DELETE", secrets, self.delete_secrets)
         add("GET", secrets + "/{name}", self.get_secret)
         add("PUT", secrets + "/{name}", self.update_secret)
         add("PATCH", secrets + "/{name}", self.patch_secret)

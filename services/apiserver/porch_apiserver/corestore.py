@@ -28,13 +28,15 @@ NAMESPACES_BUCKET = "porch_namespaces"
 
 
 class CoreStore:
-    def __init__(self, namespaces: KeyValue, secrets: SecretStore) -> None:
+    def __init__(self, js: JetStreamContext, namespaces: KeyValue, secrets: SecretStore) -> None:
+        self.js = js  # for the mirror of these buckets (coremirror)
         self._namespaces = namespaces
         self.secrets = secrets
 
     @classmethod
     async def open(cls, js: JetStreamContext) -> CoreStore:
-        store = cls(await buckets.open_bucket(js, NAMESPACES_BUCKET), await SecretStore.open(js))
+        namespaces = await buckets.open_bucket(js, NAMESPACES_BUCKET)
+        store = cls(js, namespaces, await SecretStore.open(js))
         await store._ensure_default()
         return store
 
@@ -58,23 +60,6 @@ class CoreStore:
         if name == corev1.DEFAULT_NAMESPACE:
             return corev1.default_namespace(), 0
         return None
-
-    async def namespaces(self) -> list[tuple[Json, int]]:
-        stored: dict[str, tuple[Json, int]] = {}
-        stream = buckets.changes(self._namespaces)
-        try:
-            async for entry in stream:
-                if entry is None:
-                    break
-                if entry.value is not None:
-                    obj = _decode(entry.value)
-                    stored[obj["metadata"]["name"]] = (obj, entry.revision)
-                else:
-                    stored.pop(subjects.unkey(entry.key)[0], None)
-        finally:
-            await stream.aclose()  # type: ignore[attr-defined]
-        stored.setdefault(corev1.DEFAULT_NAMESPACE, (corev1.default_namespace(), 0))
-        return [stored[name] for name in sorted(stored)]
 
     async def put_namespace(self, obj: Json, *, last: int | None) -> int:
         """Create (``last`` None) or replace the Namespace stored at revision ``last``."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import porch
-from porch_apiserver import resources
+from porch_apiserver import resources, verbs
 
 AGGREGATED_CONTENT_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 _DISCOVERY_GROUP = "apidiscovery.k8s.io"
@@ -166,7 +166,7 @@ def _api_resource(resource: resources.ResourceDef) -> Json:
         "singularName": resource.singular,
         "namespaced": resource.namespaced,
         "kind": resource.kind,
-        "verbs": list(resource.verbs),
+        "verbs": list(verbs.served(resource)),
     }
     if resource.short_names:
         entry["shortNames"] = list(resource.short_names)
@@ -213,7 +213,7 @@ def _discovery_resource(resource: resources.ResourceDef) -> Json:
         "responseKind": _response_kind(resource, resource.kind),
         "scope": "Namespaced" if resource.namespaced else "Cluster",
         "singularResource": resource.singular,
-        "verbs": list(resource.verbs),
+        "verbs": list(verbs.served(resource)),
     }
     if resource.short_names:
         entry["shortNames"] = list(resource.short_names)

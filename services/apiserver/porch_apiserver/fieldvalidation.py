@@ -6,7 +6,8 @@ with ``Warn`` (the default) the write goes through and the response carries a
 ``Warning: 299`` header per field, which kubectl prints. Fields are checked against the
 published OpenAPI schema of the kind; ``status`` (server-owned, ignored on writes) and any
 field the stored object already has (the server put it there: echoing it back is no
-mistake) are never unknown.
+mistake) are never unknown. Unless ``Strict`` refused them, unknown fields are then pruned
+before the write, as kube-apiserver does (``prune``), so they are never stored.
 """
 
 from __future__ import annotations
@@ -65,6 +66,41 @@ def unknown_fields(body: Any, schema: Any, known: Any = None, path: str = "") ->
     return found
 
 
+def pruned(body: Any, schema: Any, known: Any = None, *, top: bool = True) -> Any:
+    """``body`` without the fields ``schema`` does not declare (kube drops them before
+    storing unless ``Strict`` refused them). ``x-kubernetes-preserve-unknown-fields``
+    subtrees, top-level ``status`` and the fields ``known`` (the stored object) has stay."""
+    if not isinstance(schema, dict):
+        return body
+    if isinstance(body, list):
+        items = schema.get("items")
+        return [pruned(v, items, top=False) for v in body]
+    if not isinstance(body, dict) or schema.get("x-kubernetes-preserve-unknown-fields"):
+        return body
+    props = schema.get("properties")
+    extra = schema.get("additionalProperties")
+    if props is None:
+        if isinstance(extra, dict):
+            return {k: pruned(v, extra, top=False) for k, v in body.items()}
+        return body
+    have = known if isinstance(known, dict) else {}
+    out: dict[str, Any] = {}
+    for key, value in body.items():
+        if top and key in _SERVER_OWNED:
+            out[key] = value
+        elif key in props:
+            out[key] = pruned(value, props[key], have.get(key), top=False)
+        elif key in have:
+            out[key] = value
+    return out
+
+
+def prune(body: Any, *, kind: str, current: Any = None) -> Any:
+    """``pruned`` against the published schema of ``kind`` (unchanged if it has none)."""
+    schema = _schema(kind)
+    return pruned(body, schema, current) if schema is not None else body
+
+
 def check(value: str | None, body: Any, *, kind: str, current: Any = None) -> list[str]:
     """Warnings to send (Warn), nothing (Ignore), or a 400 (Strict with unknown fields)."""
     chosen = mode(value)
@@ -91,4 +127,14 @@ def warning_header(message: str) -> str:
     return f'299 - "{escaped}"'
 
 
-__all__ = ["IGNORE", "STRICT", "WARN", "check", "mode", "unknown_fields", "warning_header"]
+__all__ = [
+    "IGNORE",
+    "STRICT",
+    "WARN",
+    "check",
+    "mode",
+    "prune",
+    "pruned",
+    "unknown_fields",
+    "warning_header",
+]

@@ -1,4 +1,5 @@
-"""Resource endpoints: list, get, watch, create, update, patch, delete, approval.
+"""Resource endpoints: list, get, watch, create, update, patch, delete, deletecollection,
+approval.
 
 Each handler turns the request into a domain command (``translating``), runs it through
 the ``Writer`` and answers with the projected object. Errors are raised from the
@@ -7,7 +8,6 @@ porch.errors tree and rendered as ``Status`` by the app's middleware, in one pla
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import uuid
@@ -21,12 +21,13 @@ from aiohttp import web
 from porch.domain import events as ev
 from porch.domain import objects, packages, repository, snapshots
 from porch.domain.common import Actor, CommandMeta
-from porch.errors import BadRequest, Cause, Conflict, NotFound, PorchError, Timeout, TooLarge
+from porch.errors import BadRequest, Conflict, NotFound, PorchError, TooLarge
 from porch.eventlog.blobs import BlobStore, digest
 from porch.model import names
 from porch_apiserver import (
     applying,
     auth,
+    collectiondelete,
     fieldvalidation,
     inputs,
     listing,
@@ -37,6 +38,7 @@ from porch_apiserver import (
     statuses,
     tables,
     translating,
+    verbs,
     watching,
 )
 from porch_apiserver.fieldowners import FieldOwners
@@ -191,21 +193,6 @@ class Resources:
 
     # --- reads ----------------------------------------------------------------------------
 
-    async def _fresh_enough(self, coll: Collection, options: queries.ListOptions) -> None:
-        """A resourceVersion newer than the mirror: wait briefly for it, as kube's watch
-        cache does, then answer 504 with kube's words."""
-        wanted = options.revision
-        if wanted <= coll.revision or options.match == queries.EXACT:
-            return
-        async with coll.changed:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(coll.changed.wait_for(lambda: coll.revision >= wanted), 3)
-        if coll.revision < wanted:
-            raise Timeout(
-                f"Too large resource version: {wanted}, current: {coll.revision}",
-                causes=[Cause("ResourceVersionTooLarge", "Too large resource version")],
-            )
-
     async def list_or_watch(self, request: web.Request) -> web.StreamResponse:
         resource = self._resource(request)
         namespace = request.match_info.get("namespace")
@@ -217,7 +204,7 @@ class Resources:
         options = queries.parse(q)
         if options.watch and "watch" not in resource.verbs:
             raise _method_not_allowed("watch")
-        await self._fresh_enough(coll, options)
+        await listing.fresh_enough(coll, options)
         if options.watch:
             return await watching.serve(
                 request,
@@ -356,7 +343,7 @@ class Resources:
             raise _method_not_allowed("create")
         namespace = request.match_info["namespace"]
         body = translating.expect_object(await self._body(request), resource, namespace=namespace)
-        validate_fields(request, body, kind=resource.kind)
+        body = validate_fields(request, body, kind=resource.kind)
         return await self._create(request, resource, namespace, body)
 
     async def _create(
@@ -447,7 +434,7 @@ class Resources:
         namespace = info["namespace"]
         body = translating.expect_object(await self._body(request), resource, namespace=namespace)
         current = self._current(resource, namespace, info["name"])
-        validate_fields(request, body, kind=resource.kind, current=current)
+        body = validate_fields(request, body, kind=resource.kind, current=current)
         return await self._replace(
             request, resource, namespace, info["name"], body, sub=info.get("subresource")
         )
@@ -469,7 +456,7 @@ class Resources:
             meta = {k: v for k, v in patched["metadata"].items() if k != "resourceVersion"}
             patched = {**patched, "metadata": meta}  # a copy: the mirror's object is shared
         body = translating.expect_object(patched, resource, namespace=namespace)
-        validate_fields(request, body, kind=resource.kind, current=current)
+        body = validate_fields(request, body, kind=resource.kind, current=current)
         return await self._replace(
             request, resource, namespace, info["name"], body, sub=info.get("subresource")
         )
@@ -494,7 +481,7 @@ class Resources:
         config = {**config, "metadata": {**(config.get("metadata") or {}), "name": name}}
         found = self._collection(resource).objects.get(snapshots.object_key(namespace, name))
         live = await self._read(resource, namespace, name) if found else None
-        validate_fields(request, config, kind=resource.kind, current=live)
+        config = validate_fields(request, config, kind=resource.kind, current=live)
         uid = live["metadata"]["uid"] if live else ""
         result = applying.apply(
             live,
@@ -673,8 +660,58 @@ class Resources:
         current = self._current(resource, namespace, name)
         options = await self._delete_options(request)
         _check_preconditions(options, current, resource=resource)
-        meta = command_meta(request)
         dry = _dry_run(request) or "All" in (options.get("dryRun") or [])
+        held = await self._delete_item(request, resource, current, options, dry=dry)
+        if held is not None:  # finalizers hold it: kube answers with the object, being deleted
+            return self._respond(request, resource, held)
+        return web.json_response(
+            statuses.success_status(
+                kind=resource.plural,
+                name=name,
+                group=resource.group,
+                uid=current["metadata"]["uid"],
+            )
+        )
+
+    async def delete_collection(self, request: web.Request) -> web.Response:
+        """``deletecollection``: each item the selectors match deleted as by ``delete``, in
+        name order, stopping at the first error (``collectiondelete``)."""
+        resource = self._resource(request)
+        if not verbs.serves(resource, verbs.DELETECOLLECTION):
+            raise _method_not_allowed(verbs.DELETECOLLECTION)
+        namespace, q = request.match_info["namespace"], request.query
+        matches = self._matcher(
+            resource, namespace, q.get("labelSelector", ""), q.get("fieldSelector", "")
+        )
+        wanted = collectiondelete.options(
+            q, request.query.getall("dryRun", []), await self._delete_options(request)
+        )
+        coll = self._collection(resource)
+        rv = str(coll.revision)
+        listed = listing.page(
+            coll, matches, limit=0, token=None, rv=rv, count_remaining=False, namespace=namespace
+        )
+        deleted: list[Json] = []
+        for key, obj in listed.items:
+            found = coll.objects.get(key)
+            if found is None:
+                continue  # gone since it was listed, as kube skips NotFound
+            with contextlib.suppress(NotFound):
+                await self._delete_item(request, resource, found[0], wanted.item, wanted.dry_run)
+                deleted.append(obj)
+        return reply(request, collectiondelete.list_body(resource, deleted, rv))
+
+    async def _delete_item(
+        self,
+        request: web.Request,
+        resource: resources.ResourceDef,
+        current: Json,
+        options: Json,
+        dry: bool,
+    ) -> Json | None:
+        """Delete one object read as ``current``; the object when finalizers hold it."""
+        namespace, name = current["metadata"]["namespace"], current["metadata"]["name"]
+        meta = command_meta(request)
         pinned = bool((options.get("preconditions") or {}).get("resourceVersion"))
         if resource is resources.REPOSITORIES:
             unregister = repository.UnregisterRepository(meta=meta)
@@ -700,17 +737,9 @@ class Resources:
             )
             if any(isinstance(e, ev.RevisionDeletionStarted) for e in outcome.events) or (
                 not outcome.events and current["metadata"].get("deletionTimestamp")
-            ):  # finalizers hold it: kube answers with the object, now being deleted
-                shown = current if dry else self._current(resource, namespace, name)
-                return self._respond(request, resource, shown)
-        return web.json_response(
-            statuses.success_status(
-                kind=resource.plural,
-                name=name,
-                group=resource.group,
-                uid=current["metadata"]["uid"],
-            )
-        )
+            ):
+                return current if dry else self._current(resource, namespace, name)
+        return None
 
     async def _delete_options(self, request: web.Request) -> Json:
         if not request.can_read_body:
@@ -767,13 +796,16 @@ def reply(request: web.Request, body: Any, *, status: int = 200) -> web.Response
 
 def validate_fields(
     request: web.Request, body: Json, *, kind: str, current: Json | None = None
-) -> None:
-    """Strict: 400 for unknown fields; Warn: remembered for ``reply``'s headers."""
+) -> Json:
+    """Strict: 400 for unknown fields; Warn: remembered for ``reply``'s headers. Returns
+    ``body`` without them (kube never stores a field the schema does not declare)."""
     found = fieldvalidation.check(
         request.query.get("fieldValidation"), body, kind=kind, current=current
     )
     if found:
         request[WARNINGS] = [*request.get(WARNINGS, ()), *found]
+    kept: Json = fieldvalidation.prune(body, kind=kind, current=current)
+    return kept
 
 
 def _dry_updated(current: Json, body: Json, resource: resources.ResourceDef) -> Json:

@@ -9,7 +9,9 @@ the matches of a selector would mean walking everything.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +19,8 @@ from typing import Any
 
 from aiohttp import web
 
-from porch.errors import BadRequest
+from porch.errors import BadRequest, Cause, Timeout
+from porch_apiserver import queries
 from porch_apiserver.mirror import Collection
 
 Json = dict[str, Any]
@@ -43,6 +46,22 @@ class Page:
             if self.remaining is not None:
                 meta["remainingItemCount"] = self.remaining
         return meta
+
+
+async def fresh_enough(coll: Collection, options: queries.ListOptions) -> None:
+    """A resourceVersion newer than the collection: wait briefly for it, as kube's watch
+    cache does, then answer 504 with kube's words."""
+    wanted = options.revision
+    if wanted <= coll.revision or options.match == queries.EXACT:
+        return
+    async with coll.changed:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(coll.changed.wait_for(lambda: coll.revision >= wanted), 3)
+    if coll.revision < wanted:
+        raise Timeout(
+            f"Too large resource version: {wanted}, current: {coll.revision}",
+            causes=[Cause("ResourceVersionTooLarge", "Too large resource version")],
+        )
 
 
 def parse_limit(value: str | None) -> int:
@@ -133,6 +152,7 @@ __all__ = [
     "UNPAGED_TABLE_ROWS",
     "Page",
     "encode_list",
+    "fresh_enough",
     "json_bytes",
     "page",
     "parse_limit",

@@ -17,7 +17,7 @@ import hashlib
 import json
 from typing import Any, NamedTuple
 
-from porch_apiserver import corev1, resources
+from porch_apiserver import corev1, resources, verbs
 from porch_apiserver.resources import ResourceDef
 
 Json = dict[str, Any]
@@ -114,6 +114,7 @@ def _meta_schemas() -> Json:
         },
         required=("apiVersion", "kind", "name", "uid"),
     )
+    owner_reference["x-kubernetes-map-type"] = "atomic"  # +structType=atomic, as in kube
     managed_fields = _object(
         "ManagedFieldsEntry records which manager owns which fields (server-side apply).",
         {
@@ -637,6 +638,19 @@ _ITEM_OPS = (
     _Op("delete", "delete", "delete", "delete", _DELETE_PARAMS, ("200", "202")),
 )
 _LIST = _Op("list", "get", "list", "list", _LIST_PARAMS, ("200",))
+# Answers Status in kube's OpenAPI too, though the body is the List of deleted objects.
+_DELETE_COLLECTION = _Op(
+    "delete",
+    "delete",
+    "delete",
+    "deletecollection",
+    (
+        *_DELETE_PARAMS,
+        _query("fieldSelector", "Restrict the deleted objects by fields."),
+        _query("labelSelector", "Restrict the deleted objects by labels."),
+    ),
+    ("200",),
+)
 _CREATE = _Op("create", "post", "create", "post", _WRITE_PARAMS, ("200", "201", "202"))
 
 
@@ -697,6 +711,10 @@ def _paths(resource: ResourceDef) -> Json:
         paths[collection]["get"] = _operation(resource, _LIST, kind=kind, subject=subject)
     if "create" in resource.verbs:
         paths[collection]["post"] = _operation(resource, _CREATE, kind=kind, subject=subject)
+    if verbs.serves(resource, verbs.DELETECOLLECTION):
+        paths[collection]["delete"] = _operation(
+            resource, _DELETE_COLLECTION, kind=kind, subject=f"Collection{subject}"
+        )
     paths[f"{collection}/{{name}}"] = {
         "parameters": params,
         **{
