@@ -21,11 +21,6 @@ from porch.eventlog.streams import EVENTS_STREAM
 
 log = logging.getLogger(__name__)
 
-# Messages taken from the subscription but not yet read. Small on purpose: flow control
-# answers only once a message is delivered here, so this bounds how far the server runs
-# ahead of a slow reader (and how much the client must parse before a reply to a write).
-QUEUE = 1_000
-
 
 class Connection(Client):
     """nats-py's client with a leaner header parser. The stock one tests every character of
@@ -80,17 +75,21 @@ async def follow(
         deliver_policy=api.DeliverPolicy.BY_START_SEQUENCE if after else api.DeliverPolicy.ALL,
         opt_start_seq=after + 1 if after else None,
     )
-    queue: asyncio.Queue[Msg] = asyncio.Queue(maxsize=QUEUE)
-
-    async def deliver(msg: Msg) -> None:
-        await queue.put(msg)
-
-    sub = await js.subscribe(
-        subject, stream=EVENTS_STREAM, cb=deliver, ordered_consumer=True, config=config
-    )
+    sub = await js.subscribe(subject, stream=EVENTS_STREAM, ordered_consumer=True, config=config)
+    # Read the subscription's own queue: no callback task and no second queue per event,
+    # and nats-py's flow control counts a message as delivered once it leaves this queue,
+    # so the server never runs far ahead of this reader. (``sub.messages`` would start a
+    # task per message.)
+    pending: asyncio.Queue[Msg] = sub._pending_queue
     try:
         while True:
-            record = to_record(await queue.get())
+            try:
+                msg = pending.get_nowait()
+            except asyncio.QueueEmpty:
+                msg = await pending.get()
+            sub._pending_size -= len(msg.data)
+            pending.task_done()
+            record = to_record(msg)
             if known_types is not None and record.event_type not in known_types:
                 log.warning(
                     "skipping event %d of unknown type %r on %s",
