@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import sys
@@ -115,6 +116,9 @@ async def serve(settings: Settings) -> None:
                 if wired.background is not None:
                     group.create_task(wired.background)
                 await mirror.ready.wait()
+                # The mirror is long-lived: keep it out of the collector's generations, so
+                # a full collection does not walk it in the middle of a watch fan-out.
+                gc.freeze()
                 await site.start()
                 log.info("serving https://%s:%d", settings.host, settings.port)
         finally:

@@ -100,15 +100,7 @@ class CoreMirror:
         if revision is None:
             info = await self.js.stream_info(f"KV_{coll.name}")
             revision = int(info.state.last_seq or 0)
-        target = revision
-        async with coll.changed:
-            try:
-                await asyncio.wait_for(
-                    coll.changed.wait_for(lambda: coll.revision >= target), timeout
-                )
-            except TimeoutError:
-                return False
-        return True
+        return await coll.reaches(revision, timeout=timeout)
 
 
 def _as_stored(_key: str, value: bytes) -> bytes:

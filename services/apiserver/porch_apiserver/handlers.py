@@ -293,6 +293,14 @@ class Resources:
         )
         by_labels = selectors.labels(label)
         by_fields = selectors.fields(field, supported)
+        if not label and not field:  # the common watch: checked per watcher per change
+
+            def in_scope(obj: Json) -> bool:
+                return (
+                    namespace is None or (obj.get("metadata") or {}).get("namespace") == namespace
+                )
+
+            return in_scope
 
         def matches(obj: Json) -> bool:
             meta = obj.get("metadata") or {}

@@ -15,7 +15,7 @@ import functools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import msgspec
 from nats.js import JetStreamContext
@@ -42,6 +42,20 @@ class Change:
         thousand watchers must not mean a thousand encodings of one change)."""
         return msgspec.json.encode({"type": self.type, "object": self.object}) + b"\n"
 
+    @functools.cached_property
+    def chunk(self) -> bytes:
+        """``line`` framed as one HTTP/1.1 chunk, byte for byte what aiohttp's chunked
+        writer sends for it, so a caught-up watch can be written straight to its transport."""
+        line = self.line
+        return b"%x\r\n" % len(line) + line + b"\r\n"
+
+
+class Watcher(Protocol):
+    """Where a collection delivers its changes: one per watch stream. ``offer`` is called
+    synchronously from ``Collection.apply``, in revision order, and must not block."""
+
+    def offer(self, change: Change) -> None: ...
+
 
 @dataclass
 class Collection:
@@ -54,7 +68,7 @@ class Collection:
     log: collections.deque[Change] = field(
         default_factory=lambda: collections.deque(maxlen=LOG_SIZE)
     )
-    watchers: set[asyncio.Queue[Change | None]] = field(default_factory=set)
+    watchers: set[Watcher] = field(default_factory=set)
     changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     # Lists walk objects in (namespace, name) order, as kube-apiserver returns them; the
     # index is kept sorted on add/delete so a page costs O(page), not a sort of everything.
@@ -86,12 +100,8 @@ class Collection:
         self.log.append(change)
         if len(self.log) == self.log.maxlen:
             self.floor = self.log[0].revision
-        for queue in list(self.watchers):
-            if queue.qsize() >= LOG_SIZE:  # a watcher that cannot keep up is closed
-                self.watchers.discard(queue)
-                queue.put_nowait(None)
-                continue
-            queue.put_nowait(change)
+        for watcher in tuple(self.watchers):  # a copy: a watcher may leave as it is offered
+            watcher.offer(change)
         return change
 
     def _unindex(self, key: str, obj: dict[str, Any]) -> None:
@@ -100,6 +110,17 @@ class Collection:
         at = bisect.bisect_left(self.order, entry)
         if at < len(self.order) and self.order[at] == entry:
             del self.order[at]
+
+    async def reaches(self, revision: int, *, timeout: float) -> bool:
+        """Wait until the collection has seen ``revision``; False after ``timeout``."""
+        async with self.changed:
+            try:
+                await asyncio.wait_for(
+                    self.changed.wait_for(lambda: self.revision >= revision), timeout
+                )
+            except TimeoutError:
+                return False
+        return True
 
     def position(self, after: tuple[str, str] | None) -> int:
         """Index in ``order`` of the first object after ``(namespace, name)``."""
@@ -229,16 +250,7 @@ class Mirror:
     async def catch_up(self, bucket: str, *, timeout: float) -> bool:
         """Wait until this mirror holds everything the bucket holds right now."""
         info = await self.js.stream_info(f"KV_{bucket}")
-        target = int(info.state.last_seq)
-        coll = self.collection(bucket)
-        async with coll.changed:
-            try:
-                await asyncio.wait_for(
-                    coll.changed.wait_for(lambda: coll.revision >= target), timeout
-                )
-            except TimeoutError:
-                return False
-        return True
+        return await self.collection(bucket).reaches(int(info.state.last_seq), timeout=timeout)
 
 
-__all__ = ["Change", "Collection", "Mirror"]
+__all__ = ["LOG_SIZE", "Change", "Collection", "Mirror", "Watcher"]
