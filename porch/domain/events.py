@@ -49,6 +49,7 @@ class RepositoryConnected(Event, frozen=True, kw_only=True, tag="RepositoryConne
     """git-sync reached the repository and found its branch."""
 
     commit: str = ""
+    repository_uid: str = ""  # the registration read (see RepositorySynced)
 
 
 class RepositoryConnectionFailed(
@@ -56,6 +57,7 @@ class RepositoryConnectionFailed(
 ):
     reason: str
     message: str
+    repository_uid: str = ""  # the registration read (see RepositorySynced)
 
 
 # --- Package revisions (all revisions of one package share a consistency boundary) ------
@@ -211,10 +213,16 @@ class RevisionSyncFailed(Event, frozen=True, kw_only=True, tag="RevisionSyncFail
 
 
 class RepositorySynced(Event, frozen=True, kw_only=True, tag="RepositorySynced.v1"):
-    """git-sync listed the repository's refs (a full discovery pass) at ``commit``."""
+    """git-sync listed the repository's refs (a full discovery pass) at ``commit``.
+
+    ``repository_uid`` on this and the other facts of a pass names the registration whose
+    target was read; the fold drops facts of an earlier registration of the same name (a
+    pass still running when the Repository was deleted and created again). Empty: unknown,
+    applied (facts written before the field existed)."""
 
     commit: str = ""
     package_count: int = 0
+    repository_uid: str = ""
 
 
 class RevisionDiscovered(Event, frozen=True, kw_only=True, tag="RevisionDiscovered.v1"):
@@ -236,6 +244,7 @@ class RevisionDiscovered(Event, frozen=True, kw_only=True, tag="RevisionDiscover
     author: str = ""  # the commit author of the newest commit touching the package
     authored: str = ""  # its time, RFC 3339
     kptfile: dict[str, Any] | None = None  # objects.kptfile_summary of its Kptfile
+    repository_uid: str = ""  # the registration read (see RepositorySynced)
 
 
 class RevisionRemoved(Event, frozen=True, kw_only=True, tag="RevisionRemoved.v1"):
@@ -243,6 +252,7 @@ class RevisionRemoved(Event, frozen=True, kw_only=True, tag="RevisionRemoved.v1"
 
     workspace: str
     ref: str
+    repository_uid: str = ""  # the registration read (see RepositorySynced)
 
 
 RepositoryEvent = (

@@ -43,6 +43,7 @@ class ConnectRepository(msgspec.Struct, frozen=True, kw_only=True, tag="connect.
     repository: str
     target: Target
     source_event: str
+    repository_uid: str = ""  # the registration this is for; facts carry it
 
 
 class PublishRevision(msgspec.Struct, frozen=True, kw_only=True, tag="publish.v1"):
@@ -128,6 +129,7 @@ class SyncRepository(msgspec.Struct, frozen=True, kw_only=True, tag="sync.v1"):
     repository: str
     target: Target
     source_event: str
+    repository_uid: str = ""  # the registration this is for; facts carry it
 
 
 Work = (

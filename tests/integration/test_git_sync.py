@@ -82,7 +82,8 @@ async def register(
         git["createBranch"] = True
     if secret:
         git["secretRef"] = {"name": secret}
-    obj = {"metadata": {"name": name, "namespace": NS}, "spec": {"type": "git", "git": git}}
+    meta = {"name": name, "namespace": NS, "uid": f"uid-{name}"}
+    obj = {"metadata": meta, "spec": {"type": "git", "git": git}}
     kv = await buckets.open_bucket(js, snapshots.Buckets().repositories)
     await kv.put(snapshots.object_key(NS, name), json.dumps(obj).encode())
 
@@ -355,6 +356,9 @@ async def test_an_unreachable_server_fails_its_repository_only(
 
     assert of_type(dead_events, ev.RepositoryConnectionFailed)[0].reason == "GitUnavailable"
     assert of_type(ok_events, ev.RepositoryConnected)
+    # a poll's facts name the registration it read, so a later one of the name drops them
+    assert {e.repository_uid for e in of_type(ok_events, ev.RevisionDiscovered)} == {"uid-ok"}
+    assert {e.repository_uid for e in of_type(ok_events, ev.RepositoryConnected)} == {"uid-ok"}
     await asyncio.sleep(1.5)  # polls keep failing: the failure is recorded once, not per poll
     assert len(of_type(await events_of(js, "dead"), ev.RepositoryConnectionFailed)) == 1
 

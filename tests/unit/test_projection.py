@@ -549,6 +549,57 @@ def test_facts_read_from_git_cause_no_git_work() -> None:
     assert s.tasks == []
 
 
+def _discovered(s: Stream, pkg: str, uid: str) -> Changes:
+    return s.revision_event(
+        "bp",
+        pkg,
+        "v1",
+        ev.RevisionDiscovered,
+        namespace=NS,
+        repository="bp",
+        package=pkg,
+        lifecycle="Published",
+        revision=1,
+        resources={"Kptfile": "3" * 64},
+        commit="c1",
+        ref=f"refs/tags/{pkg}/v1",
+        repository_uid=uid,
+    )
+
+
+def test_facts_of_an_earlier_registration_of_the_name_are_dropped() -> None:
+    """A pass of the deleted "bp" still running when "bp" was created again: its facts
+    must not show in the new registration, but the subjects' seqs still move."""
+    s = Stream()
+    s.register("bp")  # uid-bp
+
+    _discovered(s, "stale", "uid-of-the-old-bp")
+    failed = ev.RepositoryConnectionFailed(
+        **_common(s.seq + 1), reason="GitUnavailable", message="m", repository_uid="old"
+    )
+    s.apply(Aggregate(NS, "bp"), failed)
+    _discovered(s, "fresh", "uid-bp")
+    _discovered(s, "legacy", "")  # facts written before the field existed still apply
+
+    assert key("bp", "stale", "v1") not in s.revisions
+    assert key("bp", "fresh", "v1") in s.revisions
+    assert key("bp", "legacy", "v1") in s.revisions
+    repo = s.projection.repos[(NS, "bp")]
+    assert repo.state is not None
+    assert repo.state.ready != "False"
+    assert repo.seq == s.seq - 2  # the failure fact was the repository subject's last
+    assert s.projection.packages[(NS, "bp", "stale")].seq == s.seq - 3
+
+
+def test_connect_work_names_the_registration() -> None:
+    s = Stream()
+    s.register("bp")
+
+    (_, work), *_ = s.work
+    assert isinstance(work, syncwork.ConnectRepository)
+    assert work.repository_uid == "uid-bp"
+
+
 def test_revision_events_of_a_repository_of_unknown_type_yield_no_work() -> None:
     s = Stream()
     s.register("bp", {"type": "svn"})

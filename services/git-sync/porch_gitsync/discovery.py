@@ -58,6 +58,7 @@ class Repo:
     namespace: str
     name: str
     remote: writing.Remote
+    uid: str = ""  # the registration read; its facts carry it (events.RepositorySynced)
 
 
 def _id(*parts: str) -> str:
@@ -128,7 +129,9 @@ class Discovery:
             return  # already recorded; a poll every few seconds must not flood the stream
         log.warning("%s/%s unreachable: %s", repo.namespace, repo.name, message)
         m = facts.meta(_id(repo.namespace, repo.name, "failed", str(memory.passes), message))
-        event = ev.RepositoryConnectionFailed(**event_fields(m), reason=reason, message=message)
+        event = ev.RepositoryConnectionFailed(
+            **event_fields(m), reason=reason, message=message, repository_uid=repo.uid
+        )
         await facts.record_all(self.js, [facts.about_repository(repo.namespace, repo.name, event)])
         new = msgspec.structs.replace(memory, ready="False", message=message)
         await self._save(repo.namespace, repo.name, new)
@@ -138,7 +141,9 @@ class Discovery:
         out: list[facts.Fact] = []
         if memory.ready != "True":
             m = facts.meta(_id(repo.namespace, repo.name, "connected", number))
-            event: ev.Event = ev.RepositoryConnected(**event_fields(m), commit=listing.head)
+            event: ev.Event = ev.RepositoryConnected(
+                **event_fields(m), commit=listing.head, repository_uid=repo.uid
+            )
             out.append(facts.about_repository(repo.namespace, repo.name, event))
         current = {found.key: found for found in listing.found}
         for found in listing.found:
@@ -150,7 +155,10 @@ class Discovery:
                     _id(repo.namespace, repo.name, key, gone.fingerprint, "removed", number)
                 )
                 removed = ev.RevisionRemoved(
-                    **event_fields(m), workspace=gone.workspace, ref=gone.ref
+                    **event_fields(m),
+                    workspace=gone.workspace,
+                    ref=gone.ref,
+                    repository_uid=repo.uid,
                 )
                 out.append(
                     facts.about_revision(
@@ -160,7 +168,10 @@ class Discovery:
         packages = {found.package for found in listing.found}
         m = facts.meta(_id(repo.namespace, repo.name, "synced", number))
         synced = ev.RepositorySynced(
-            **event_fields(m), commit=listing.head, package_count=len(packages)
+            **event_fields(m),
+            commit=listing.head,
+            package_count=len(packages),
+            repository_uid=repo.uid,
         )
         out.append(facts.about_repository(repo.namespace, repo.name, synced))
         await facts.record_all(self.js, out)
@@ -197,6 +208,7 @@ class Discovery:
             tasks=tuple(tasks),
             author=found.author,
             authored=found.authored,
+            repository_uid=repo.uid,
         )
         return facts.about_revision(
             repo.namespace, repo.name, found.package, found.workspace, event

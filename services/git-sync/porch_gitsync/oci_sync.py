@@ -114,7 +114,7 @@ class OciSync:
         if isinstance(work, syncwork.ConnectRepository):
             await registry.check()
             m = meta(syncwork.message_id(work))
-            event = ev.RepositoryConnected(**event_fields(m))
+            event = ev.RepositoryConnected(**event_fields(m), repository_uid=work.repository_uid)
             return [Fact(subjects.repository(work.namespace, work.repository), None, event)]
         if isinstance(work, syncwork.SyncRepository):
             return await self._discover(work, registry)
@@ -247,11 +247,13 @@ class OciSync:
                 **event_fields(meta(f"{msg_id}:{package}:{workspace}")),
                 workspace=workspace,
                 ref=registry.location.image(package, workspace),
+                repository_uid=work.repository_uid,
             )
             out.append(self._revision_fact(work.namespace, work.repository, package, removed))
         synced = ev.RepositorySynced(
             **event_fields(meta(msg_id)),
             package_count=len({p for p, _ in current}),
+            repository_uid=work.repository_uid,
         )
         out.append(Fact(subjects.repository(work.namespace, work.repository), None, synced))
         self._seen[key] = {slot: rev.digest for slot, rev in current.items()}
@@ -291,6 +293,7 @@ class OciSync:
             tasks=tuple(tasks),
             author=rev.author,
             authored=rev.created,
+            repository_uid=work.repository_uid,
         )
         return self._revision_fact(work.namespace, work.repository, rev.package, event)
 
@@ -301,7 +304,10 @@ class OciSync:
         m = meta(syncwork.message_id(work) + ":failed")
         if isinstance(work, syncwork.ConnectRepository | syncwork.SyncRepository):
             event: ev.Event = ev.RepositoryConnectionFailed(
-                **event_fields(m), reason=reason, message=message
+                **event_fields(m),
+                reason=reason,
+                message=message,
+                repository_uid=work.repository_uid,
             )
             return [Fact(subjects.repository(work.namespace, work.repository), None, event)]
         failed = ev.RevisionSyncFailed(

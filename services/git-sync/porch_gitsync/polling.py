@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF_S = 300.0
 TICK_S = 0.5
 
-Pass = Callable[[str, str, syncwork.Target], Awaitable[bool]]
+Pass = Callable[[str, str, syncwork.Target, str], Awaitable[bool]]  # ns, name, target, uid
 
 
 def target(spec: dict[str, Any]) -> syncwork.Target | None:
@@ -68,6 +68,7 @@ class _Schedule:
     target: syncwork.Target
     interval: float
     due: float
+    uid: str = ""  # the registration's, carried by the pass's facts
     failures: int = 0
     queued: bool = False
 
@@ -111,7 +112,8 @@ class Poller:
             log.warning("%s/%s: %s", namespace, name, warning)
         old = self._repos.get(key)
         due = old.due if old is not None and old.target == found else time.monotonic()
-        self._repos[key] = _Schedule(namespace, name, found, every, due)
+        uid = str((obj.get("metadata") or {}).get("uid") or "")
+        self._repos[key] = _Schedule(namespace, name, found, every, due, uid)
 
     async def _tick(self) -> None:
         while True:
@@ -126,7 +128,7 @@ class Poller:
         async def job() -> None:
             ok = False
             try:
-                ok = await self._pass(sched.namespace, sched.name, sched.target)
+                ok = await self._pass(sched.namespace, sched.name, sched.target, sched.uid)
             finally:
                 sched.failures = 0 if ok else sched.failures + 1
                 wait = min(sched.interval * 2**sched.failures, max(MAX_BACKOFF_S, sched.interval))

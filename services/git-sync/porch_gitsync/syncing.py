@@ -254,6 +254,7 @@ class Syncer:
                     repository=work.repository,
                     target=target,
                     source_event=work.source_event,
+                    repository_uid=work.repository_uid,
                 )
                 await self._record_oci(sync, await self.oci.handle(sync, credentials=creds))
         except OciError as exc:
@@ -285,15 +286,19 @@ class Syncer:
             memory = await self.discovery.memory(work.namespace, work.repository)
             if memory.ready != "Unknown":
                 await self.discovery.forget(work.namespace, work.repository)
-        await self.git_pass(work.namespace, work.repository, git)
+        await self.git_pass(work.namespace, work.repository, git, work.repository_uid)
 
-    async def poll_pass(self, namespace: str, name: str, target: syncwork.Target) -> bool:
+    async def poll_pass(
+        self, namespace: str, name: str, target: syncwork.Target, uid: str = ""
+    ) -> bool:
         """One timed discovery pass; False when the repository could not be read."""
         if isinstance(target, syncwork.OciTarget):
-            return await self.oci_pass(namespace, name, target)
-        return await self.git_pass(namespace, name, target)
+            return await self.oci_pass(namespace, name, target, uid)
+        return await self.git_pass(namespace, name, target, uid)
 
-    async def oci_pass(self, namespace: str, name: str, target: syncwork.OciTarget) -> bool:
+    async def oci_pass(
+        self, namespace: str, name: str, target: syncwork.OciTarget, uid: str = ""
+    ) -> bool:
         """A registry is listed as a Git remote is: new, changed and vanished images become
         facts. A registry that stops answering is recorded once (Ready=False), and again
         Ready once it answers."""
@@ -303,6 +308,7 @@ class Syncer:
             repository=name,
             target=target,
             source_event=f"poll-{uuid.uuid4().hex}",  # fact ids are per pass
+            repository_uid=uid,
         )
         try:
             found = await self.credentials(namespace, target)
@@ -320,13 +326,15 @@ class Syncer:
         failed = any(isinstance(f.event, ev.RepositoryConnectionFailed) for f in out)
         if key in self.oci_unready and not failed:
             m = facts.meta(f"{syncwork.message_id(work)}:connected")
-            back = ev.RepositoryConnected(**event_fields(m))
+            back = ev.RepositoryConnected(**event_fields(m), repository_uid=uid)
             out = [oci_sync.Fact(subjects.repository(namespace, name), None, back), *out]
         await self._record_oci(work, out)
         return not failed
 
-    async def git_pass(self, namespace: str, name: str, git: syncwork.GitTarget) -> bool:
-        repo = Repo(namespace, name, writes.remote(git, None))
+    async def git_pass(
+        self, namespace: str, name: str, git: syncwork.GitTarget, uid: str = ""
+    ) -> bool:
+        repo = Repo(namespace, name, writes.remote(git, None), uid)
         try:
             credentials = await self.credentials(namespace, git)
         except (NotFound, Invalid) as exc:
@@ -369,7 +377,10 @@ class Syncer:
         m = facts.meta(syncwork.message_id(work) + ":failed")
         if isinstance(work, syncwork.ConnectRepository | syncwork.SyncRepository):
             event: ev.Event = ev.RepositoryConnectionFailed(
-                **event_fields(m), reason=reason, message=message
+                **event_fields(m),
+                reason=reason,
+                message=message,
+                repository_uid=work.repository_uid,
             )
             fact = facts.about_repository(work.namespace, work.repository, event)
         else:

@@ -140,7 +140,8 @@ class Projection:
         stored = self.repos.get(key)
         if stored is not None and seq <= stored.seq:
             return
-        state = repository.evolve(stored.state if stored else None, event)
+        before = stored.state if stored else None
+        state = before if _stale(event, before) else repository.evolve(before, event)
         new = snapshots.StoredRepository(seq=seq, state=state)
         # The stored seq always moves: writers append expecting it as the subject's last.
         changes.state[snapshots.repository_state_key(*key)] = new
@@ -181,7 +182,10 @@ class Projection:
             if stored
             else packages.empty(namespace=key[0], repository=key[1], package=key[2])
         )
-        state = packages.evolve(base, event)
+        repo = self.repos.get(key[:2])
+        # A stale fact still moves the stored seq: writers append expecting it.
+        stale = _stale(event, repo.state if repo else None)
+        state = base if stale else packages.evolve(base, event)
         new = snapshots.StoredPackage(seq=seq, state=state)
         if stored is None:
             self._by_repo.setdefault(key[:2], set()).add(key)
@@ -287,6 +291,12 @@ def _target(state: repository.RepositoryState) -> syncwork.Target | None:
     )
 
 
+def _stale(event: ev.Event, registration: repository.State) -> bool:
+    """A fact git-sync read for an earlier registration of this repository's name."""
+    uid = getattr(event, "repository_uid", "")
+    return bool(uid) and registration is not None and registration.uid != uid
+
+
 def _connect_work(
     state: repository.RepositoryState, event: ev.RepositoryEvent
 ) -> tuple[str, syncwork.Work] | None:
@@ -296,7 +306,11 @@ def _connect_work(
     if target is None:
         return None
     work = syncwork.ConnectRepository(
-        namespace=state.namespace, repository=state.name, target=target, source_event=event.id
+        namespace=state.namespace,
+        repository=state.name,
+        target=target,
+        source_event=event.id,
+        repository_uid=state.uid,
     )
     return _subject(state.namespace, state.name), work
 
