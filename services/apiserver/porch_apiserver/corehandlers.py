@@ -36,7 +36,7 @@ from porch_apiserver import (
 )
 from porch_apiserver.coremirror import CoreMirror
 from porch_apiserver.corestore import CoreStore
-from porch_apiserver.handlers import reply, validate_fields
+from porch_apiserver.handlers import check_preconditions, dry_run, reply, validate_fields
 from porch_apiserver.mirror import Collection
 from porch_apiserver.resources import ResourceDef
 
@@ -66,33 +66,10 @@ def _respond(
     return reply(request, obj, status=status)
 
 
-def _dry_run(request: web.Request, options: Json | None = None) -> bool:
-    values = list(request.query.getall("dryRun", [])) + list((options or {}).get("dryRun") or [])
-    for value in values:
-        if value != "All":
-            raise BadRequest(f'unsupported dryRun value "{value}": only "All" is supported')
-    return bool(values)
-
-
 def _check_version(body: Json, current: Json, resource: ResourceDef, name: str) -> None:
     sent = (body.get("metadata") or {}).get("resourceVersion")
     if sent not in (None, "") and str(sent) != current["metadata"]["resourceVersion"]:
         raise statuses.conflict_modified(resource.plural, "", name)
-
-
-def _check_preconditions(options: Json, current: Json) -> None:
-    pre = options.get("preconditions") or {}
-    meta = current["metadata"]
-    if pre.get("uid") and pre["uid"] != meta["uid"]:
-        raise Conflict(
-            f"Precondition failed: UID in precondition: {pre['uid']}, "
-            f"UID in object meta: {meta['uid']}"
-        )
-    if pre.get("resourceVersion") and str(pre["resourceVersion"]) != meta["resourceVersion"]:
-        raise Conflict(
-            f"Precondition failed: ResourceVersion in precondition: {pre['resourceVersion']}, "
-            f"ResourceVersion in object meta: {meta['resourceVersion']}"
-        )
 
 
 class CoreResources:
@@ -233,7 +210,7 @@ class CoreResources:
         name = obj["metadata"]["name"]
         if await self.store.namespace(name) is not None:
             raise statuses.already_exists("namespaces", "", name)
-        if _dry_run(request):
+        if dry_run(request):
             return _respond(request, corev1.NAMESPACES, obj, 201)
         revision = await self.store.put_namespace(obj, last=None)
         await self._visible(corev1.NAMESPACES, revision)
@@ -264,7 +241,7 @@ class CoreResources:
         obj = corev1.namespace_object(body, previous=current, uid="", now=_now())
         obj = _owned(request, current, obj, applied)
         last = int(current["metadata"]["resourceVersion"])
-        if _dry_run(request):
+        if dry_run(request):
             return _respond(request, corev1.NAMESPACES, corev1.served(obj, last))
         revision = await self.store.put_namespace(obj, last=last)
         await self._visible(corev1.NAMESPACES, revision)
@@ -274,10 +251,10 @@ class CoreResources:
         name = request.match_info["name"]
         current = await self._namespace(name)
         options = await self._delete_options(request)
-        _check_preconditions(options, current)
+        check_preconditions(options, current)
         if name == corev1.DEFAULT_NAMESPACE:
             raise Forbidden(f'namespaces "{name}" is forbidden: this namespace may not be deleted')
-        if not _dry_run(request, options):
+        if not dry_run(request, options):
             await self.store.delete_namespace(name)
             await self._visible(corev1.SECRETS, None)
             await self._visible(corev1.NAMESPACES, None)
@@ -317,7 +294,7 @@ class CoreResources:
         )
         obj = _owned(request, None, obj, applied)
         name = obj["metadata"]["name"]
-        if _dry_run(request):
+        if dry_run(request):
             if await self.store.secrets.entry(namespace, name) is not None:
                 raise statuses.already_exists("secrets", "", name)
             return _respond(request, corev1.SECRETS, obj, 201)
@@ -355,7 +332,7 @@ class CoreResources:
         obj = corev1.secret_object(body, namespace=namespace, previous=current, uid="", now=_now())
         obj = _owned(request, current, obj, applied)
         last = int(current["metadata"]["resourceVersion"])
-        if _dry_run(request):
+        if dry_run(request):
             return _respond(request, corev1.SECRETS, corev1.served(obj, last))
         try:
             revision = await self.store.secrets.update(obj, last=last)
@@ -368,8 +345,8 @@ class CoreResources:
         namespace, name = request.match_info["namespace"], request.match_info["name"]
         current = await self._secret(namespace, name)
         options = await self._delete_options(request)
-        _check_preconditions(options, current)
-        if not _dry_run(request, options):
+        check_preconditions(options, current)
+        if not dry_run(request, options):
             try:
                 await self.store.secrets.delete(
                     namespace, name, last=int(current["metadata"]["resourceVersion"])

@@ -364,7 +364,7 @@ class Resources:
         applied: list[applying.Entry] | None = None,
     ) -> web.Response:
         meta = command_meta(request)
-        dry = _dry_run(request)
+        dry = dry_run(request)
         if resource is resources.REPOSITORIES:
             command = translating.register_repository(
                 body, namespace=namespace, uid=str(uuid.uuid4()), meta=meta
@@ -539,7 +539,7 @@ class Resources:
         translating.check_resource_version(body, current, resource=resource)
         pinned = bool((body.get("metadata") or {}).get("resourceVersion"))
         meta = command_meta(request)
-        dry = _dry_run(request)
+        dry = dry_run(request)
         if resource is resources.PACKAGE_REVISION_RESOURCES:
             if sub is not None:
                 raise NotFound(f"the server could not find the requested resource ({sub})")
@@ -667,8 +667,8 @@ class Resources:
         namespace, name = info["namespace"], info["name"]
         current = self._current(resource, namespace, name)
         options = await self._delete_options(request)
-        _check_preconditions(options, current, resource=resource)
-        dry = _dry_run(request) or "All" in (options.get("dryRun") or [])
+        check_preconditions(options, current)
+        dry = dry_run(request) or "All" in (options.get("dryRun") or [])
         held = await self._delete_item(request, resource, current, options, dry=dry)
         if held is not None:  # finalizers hold it: kube answers with the object, being deleted
             return self._respond(request, resource, held)
@@ -904,15 +904,18 @@ def _revision_name(repo: str, package: str, workspace: str) -> str:
     return names.revision_name(repository=repo, package=package, workspace=workspace)
 
 
-def _dry_run(request: web.Request) -> bool:
-    values = request.query.getall("dryRun", [])
+def dry_run(request: web.Request, options: Json | None = None) -> bool:
+    """``dryRun=All`` asked in the query or in ``options`` (DeleteOptions); any other value
+    is a 400."""
+    values = list(request.query.getall("dryRun", [])) + list((options or {}).get("dryRun") or [])
     for value in values:
         if value != "All":
             raise BadRequest(f'unsupported dryRun value "{value}": only "All" is supported')
     return bool(values)
 
 
-def _check_preconditions(options: Json, current: Json, *, resource: resources.ResourceDef) -> None:
+def check_preconditions(options: Json, current: Json) -> None:
+    """DeleteOptions preconditions (uid, resourceVersion) against the current object."""
     pre = options.get("preconditions") or {}
     meta = current["metadata"]
     if pre.get("uid") and pre["uid"] != meta["uid"]:
