@@ -40,11 +40,7 @@ async def errors_as_status(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPNotFound:
         return _status_response(NotFound("the server could not find the requested resource"))
     except web.HTTPMethodNotAllowed as exc:
-        error = PorchError(
-            f"the server does not allow this method on the requested resource: {exc.method}"
-        )
-        error.code, error.reason = 405, "MethodNotAllowed"
-        return _status_response(error)
+        return _status_response(statuses.method_not_allowed(exc.method))
     except web.HTTPException:
         raise
     except Exception:

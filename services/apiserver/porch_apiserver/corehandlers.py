@@ -107,16 +107,12 @@ class CoreResources:
     def _matcher(
         self, resource: ResourceDef, namespace: str | None, query: Any
     ) -> Callable[[Json], bool]:
-        by_labels = selectors.labels(query.get("labelSelector", ""))
-        by_fields = selectors.fields(query.get("fieldSelector", ""), _FIELDS[resource.plural])
-
-        def matches(obj: Json) -> bool:
-            meta = obj.get("metadata") or {}
-            if namespace is not None and meta.get("namespace") != namespace:
-                return False
-            return by_labels(meta.get("labels") or {}) and by_fields(obj)
-
-        return matches
+        return selectors.matcher(
+            namespace,
+            query.get("labelSelector", ""),
+            query.get("fieldSelector", ""),
+            _FIELDS[resource.plural],
+        )
 
     async def _list_or_watch(
         self, request: web.Request, resource: ResourceDef, namespace: str | None
@@ -141,10 +137,7 @@ class CoreResources:
                 as_table=as_table,
                 bookmark_every=self.bookmark_every,
             )
-        if options.match == queries.EXACT and options.revision != coll.revision:
-            error = PorchError(f"too old resource version: {options.revision} ({coll.revision})")
-            error.code, error.reason = 410, "Expired"
-            raise error
+        listing.check_exact(coll, options)
         rv = str(coll.revision)
         page = listing.page(
             coll,
@@ -507,12 +500,6 @@ def _owned(
     if applied:
         meta["managedFields"] = applying.to_json(applied)
     return {**new, "metadata": meta}
-
-
-def _method_not_allowed(verb: str) -> PorchError:
-    error = PorchError(f"the server does not allow this method on the requested resource: {verb}")
-    error.code, error.reason = 405, "MethodNotAllowed"
-    return error
 
 
 __all__ = ["CoreResources"]

@@ -203,7 +203,7 @@ class Resources:
         coll = self._collection(resource)
         options = queries.parse(q)
         if options.watch and "watch" not in resource.verbs:
-            raise _method_not_allowed("watch")
+            raise statuses.method_not_allowed("watch")
         await listing.fresh_enough(coll, options)
         if options.watch:
             return await watching.serve(
@@ -215,8 +215,7 @@ class Resources:
                 as_table=tables.wants_table(request.headers.get("Accept", "")),
                 bookmark_every=self.bookmark_every,
             )
-        if options.match == queries.EXACT and options.revision != coll.revision:
-            raise _expired(f"too old resource version: {options.revision} ({coll.revision})")
+        listing.check_exact(coll, options)
         rv = str(coll.revision)
         selective = bool(q.get("labelSelector") or q.get("fieldSelector"))
         as_table = tables.wants_table(request.headers.get("Accept", ""))
@@ -291,24 +290,7 @@ class Resources:
             if resource is resources.REPOSITORIES
             else selectors.REVISION_FIELDS
         )
-        by_labels = selectors.labels(label)
-        by_fields = selectors.fields(field, supported)
-        if not label and not field:  # the common watch: checked per watcher per change
-
-            def in_scope(obj: Json) -> bool:
-                return (
-                    namespace is None or (obj.get("metadata") or {}).get("namespace") == namespace
-                )
-
-            return in_scope
-
-        def matches(obj: Json) -> bool:
-            meta = obj.get("metadata") or {}
-            if namespace is not None and meta.get("namespace") != namespace:
-                return False
-            return by_labels(meta.get("labels") or {}) and by_fields(obj)
-
-        return matches
+        return selectors.matcher(namespace, label, field, supported)
 
     async def get(self, request: web.Request) -> web.Response:
         resource = self._resource(request)
@@ -348,7 +330,7 @@ class Resources:
     async def create(self, request: web.Request) -> web.Response:
         resource = self._resource(request)
         if "create" not in resource.verbs:
-            raise _method_not_allowed("create")
+            raise statuses.method_not_allowed("create")
         namespace = request.match_info["namespace"]
         body = translating.expect_object(await self._body(request), resource, namespace=namespace)
         body = validate_fields(request, body, kind=resource.kind)
@@ -662,7 +644,7 @@ class Resources:
     async def delete(self, request: web.Request) -> web.Response:
         resource = self._resource(request)
         if "delete" not in resource.verbs:
-            raise _method_not_allowed("delete")
+            raise statuses.method_not_allowed("delete")
         info = request.match_info
         namespace, name = info["namespace"], info["name"]
         current = self._current(resource, namespace, name)
@@ -686,7 +668,7 @@ class Resources:
         name order, stopping at the first error (``collectiondelete``)."""
         resource = self._resource(request)
         if not verbs.serves(resource, verbs.DELETECOLLECTION):
-            raise _method_not_allowed(verbs.DELETECOLLECTION)
+            raise statuses.method_not_allowed(verbs.DELETECOLLECTION)
         namespace, q = request.match_info["namespace"], request.query
         matches = self._matcher(
             resource, namespace, q.get("labelSelector", ""), q.get("fieldSelector", "")
@@ -881,18 +863,6 @@ def _failure(reason: str, message: str) -> PorchError:
     else:
         error.message = f"Internal error occurred: {message}"
         error.args = (error.message,)
-    return error
-
-
-def _expired(message: str) -> PorchError:
-    error = PorchError(message)
-    error.code, error.reason = 410, "Expired"
-    return error
-
-
-def _method_not_allowed(verb: str) -> PorchError:
-    error = PorchError(f"the server does not allow this method on the requested resource: {verb}")
-    error.code, error.reason = 405, "MethodNotAllowed"
     return error
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from aiohttp import web
 
 from porch.errors import BadRequest, Cause, Timeout
-from porch_apiserver import queries
+from porch_apiserver import queries, statuses
 from porch_apiserver.mirror import Collection
 
 Json = dict[str, Any]
@@ -62,6 +62,13 @@ async def fresh_enough(coll: Collection, options: queries.ListOptions) -> None:
             f"Too large resource version: {wanted}, current: {coll.revision}",
             causes=[Cause("ResourceVersionTooLarge", "Too large resource version")],
         )
+
+
+def check_exact(coll: Collection, options: queries.ListOptions) -> None:
+    """``resourceVersionMatch=Exact`` can only be served at the collection's revision: any
+    other is 410 Expired, as kube-apiserver answers for one it no longer holds."""
+    if options.match == queries.EXACT and options.revision != coll.revision:
+        raise statuses.expired(f"too old resource version: {options.revision} ({coll.revision})")
 
 
 def parse_limit(value: str | None) -> int:
@@ -151,6 +158,7 @@ def json_bytes(body: bytes, status: int = 200) -> web.Response:
 __all__ = [
     "UNPAGED_TABLE_ROWS",
     "Page",
+    "check_exact",
     "encode_list",
     "fresh_enough",
     "json_bytes",

@@ -101,6 +101,30 @@ def fields(selector: str, supported: Mapping[str, FieldGetter]) -> Predicate:
     return lambda o: all((g(o) == v) == want for g, want, v in reqs)
 
 
+def matcher(
+    namespace: str | None, label: str, field: str, supported: Mapping[str, FieldGetter]
+) -> Predicate:
+    """Whether an object is in ``namespace`` (None: any) and matches both selectors. Watches
+    run it per watcher per change, so the common unselected case checks the namespace
+    only."""
+    by_labels = labels(label)
+    by_fields = fields(field, supported)
+    if not label and not field:
+
+        def in_scope(obj: dict[str, Any]) -> bool:
+            return namespace is None or (obj.get("metadata") or {}).get("namespace") == namespace
+
+        return in_scope
+
+    def matches(obj: dict[str, Any]) -> bool:
+        meta = obj.get("metadata") or {}
+        if namespace is not None and meta.get("namespace") != namespace:
+            return False
+        return by_labels(meta.get("labels") or {}) and by_fields(obj)
+
+    return matches
+
+
 def _get(*path: str) -> Callable[[dict[str, Any]], str]:
     def getter(obj: dict[str, Any]) -> str:
         cur: Any = obj
@@ -138,4 +162,12 @@ REVISION_FIELDS = {
 }
 VALUES = {"spec.lifecycle": ("Draft", "Proposed", "Published", "DeletionProposed")}
 
-__all__ = ["COMMON_FIELDS", "PACKAGE_LABELS", "REVISION_FIELDS", "VALUES", "fields", "labels"]
+__all__ = [
+    "COMMON_FIELDS",
+    "PACKAGE_LABELS",
+    "REVISION_FIELDS",
+    "VALUES",
+    "fields",
+    "labels",
+    "matcher",
+]

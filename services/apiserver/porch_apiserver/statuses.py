@@ -97,6 +97,22 @@ def already_exists(resource_plural: str, group: str, name: str) -> errors.Alread
     )
 
 
+def expired(message: str) -> errors.PorchError:
+    """410 Expired: a resourceVersion older than what is kept."""
+    error = errors.PorchError(message)
+    error.code, error.reason = 410, "Expired"
+    return error
+
+
+def method_not_allowed(verb: str) -> errors.PorchError:
+    """405, worded as kube-apiserver words it."""
+    error = errors.PorchError(
+        f"the server does not allow this method on the requested resource: {verb}"
+    )
+    error.code, error.reason = 405, "MethodNotAllowed"
+    return error
+
+
 def _details(error: errors.PorchError, *, kind: str, name: str, group: str) -> Json:
     known = getattr(error, "details", None)
     base = known if isinstance(known, StatusDetails) else StatusDetails()
