@@ -44,11 +44,10 @@ from ruamel.yaml.tag import Tag
 from ruamel.yaml.tokens import CommentToken
 
 from porch.errors import Invalid
+from porch.krm.yamlio import COMPACT, WIDE, detect_seqindent
 
 Node = CommentedMap
 
-COMPACT = "compact"
-WIDE = "wide"
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -259,33 +258,6 @@ def error_position(exc: Exception) -> tuple[int, str]:
     )
     problem = str(getattr(exc, "problem", None) or exc)
     return (mark.line + 1 if mark is not None else 1), _LIBYAML_WORDING.get(problem, problem)
-
-
-def detect_seqindent(text: str) -> str:
-    """``wide`` or ``compact``, from the first block sequence under a ``key:`` line (kyaml)."""
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        prefix, sep, _ = line.partition("- ")
-        if not sep or prefix.strip(" "):
-            continue
-        key = _key_line_before(lines, i)
-        stripped = key.strip(" ")
-        if not key or stripped.count(":") != 1 or not stripped.endswith(":"):
-            continue
-        key_indent = len(key) - len(key.lstrip(" "))
-        if len(prefix) == key_indent:
-            return COMPACT
-        if len(prefix) - key_indent == 2:
-            return WIDE
-    return COMPACT
-
-
-def _key_line_before(lines: list[str], index: int) -> str:
-    """The nearest non-comment line above ``index``, without its trailing comment."""
-    for line in reversed(lines[:index]):
-        if not line.strip(" ").startswith("#"):
-            return line.split("#", 1)[0]
-    return ""
 
 
 def load_all(text: str, *, source: str = "<input>") -> list[Any]:
