@@ -129,8 +129,9 @@ async def serve(settings: Settings) -> None:
 
 def run() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    # uvloop's transports write TLS to a thousand watch streams several times faster than
-    # the default loop (bench/apiserver.py: watch fan-out p99).
+    # uvloop: a C loop and C transports. bench/apiserver.py found it several times faster
+    # at the watch fan-out while each watch wrote through its own task; with changes written
+    # straight to the transports the two loops measure about even there.
     uvloop.run(run_until_signalled(serve(parse(sys.argv[1:]))))
     sys.exit(0)
 
