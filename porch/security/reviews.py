@@ -213,6 +213,26 @@ class TokenCache:
             self._entries.popitem(last=False)
 
 
+@dataclass(frozen=True)
+class Backoff:
+    """How a failed review is retried: kube's default for its authentication and
+    authorization webhooks (k8s.io/apiserver ``DefaultAuthWebhookRetryBackoff``): 500 ms,
+    then x1.5 each time, +-20 % jitter, 5 attempts in all."""
+
+    first: float = 0.5
+    factor: float = 1.5
+    jitter: float = 0.2
+    attempts: int = 5
+
+    def delays(self, rand: Callable[[], float]) -> list[float]:
+        """The waits before attempts 2..``attempts``; ``rand`` gives numbers in [0, 1)."""
+        waits, delay = [], self.first
+        for _ in range(max(0, self.attempts - 1)):
+            waits.append(delay * (1 + self.jitter * (2 * rand() - 1)))
+            delay *= self.factor
+        return waits
+
+
 def always_allowed(user: UserInfo, a: Attributes) -> bool:
     """Probes and ``system:masters`` skip the review, as kube's delegating authorizer does."""
     if not a.resource_request and any(
@@ -225,6 +245,7 @@ def always_allowed(user: UserInfo, a: Attributes) -> bool:
 __all__ = [
     "ALWAYS_ALLOW_GROUPS",
     "ALWAYS_ALLOW_PATHS",
+    "Backoff",
     "DecisionCache",
     "TokenAnswer",
     "TokenCache",

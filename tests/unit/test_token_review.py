@@ -84,3 +84,12 @@ def test_the_cache_keeps_refusals_briefer_and_never_the_token() -> None:
     off = reviews.TokenCache(authenticated_ttl=0, unauthenticated_ttl=0, clock=lambda: 0)
     off.put("t", ok)
     assert off.get("t") is None
+
+
+def test_kubes_webhook_backoff_is_five_attempts_growing_by_half() -> None:
+    backoff = reviews.Backoff()
+    assert backoff.delays(lambda: 0.5) == [0.5, 0.75, 1.125, 1.6875]  # no jitter at mid-range
+    low, high = backoff.delays(lambda: 0.0), backoff.delays(lambda: 0.999999)
+    assert [round(d, 6) for d in low] == [0.4, 0.6, 0.9, 1.35]  # -20 %
+    assert all(h > d * 1.19 for h, d in zip(high, [0.5, 0.75, 1.125, 1.6875], strict=True))
+    assert reviews.Backoff(attempts=1).delays(lambda: 0.5) == []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import ssl
 from collections.abc import Callable
 from typing import Any
@@ -41,23 +42,55 @@ def api_client(kubeconfig: str) -> Any:
     return client.ApiClient(configuration)
 
 
-class KubeAuthApi:
-    """ConfigMap reads, TokenReviews and SubjectAccessReviews, each in a thread with a timeout."""
+def retriable(exc: BaseException) -> bool:
+    """Whether a failed call may succeed if repeated, as kube's webhook clients judge it:
+    429 and 5xx answers, timeouts and connection failures; not other 4xx (a missing RBAC
+    grant does not heal in two seconds)."""
+    import urllib3
 
-    def __init__(self, api: Any, *, request_timeout: float = 10.0) -> None:
+    status = getattr(exc, "status", None)
+    if isinstance(status, int) and status > 0:
+        return status == 429 or status >= 500
+    return isinstance(exc, (OSError, TimeoutError, urllib3.exceptions.HTTPError))
+
+
+class KubeAuthApi:
+    """ConfigMap reads, TokenReviews and SubjectAccessReviews, each in a thread with a
+    timeout, retried with ``backoff`` while the failure is ``retriable``."""
+
+    def __init__(
+        self,
+        api: Any,
+        *,
+        request_timeout: float = 10.0,
+        backoff: reviews.Backoff = reviews.Backoff(),
+    ) -> None:
         from kubernetes import client
 
         self._core = client.CoreV1Api(api)
         self._authz = client.AuthorizationV1Api(api)
         self._authn = client.AuthenticationV1Api(api)
         self._timeout = request_timeout
+        self._backoff = backoff
 
     async def _call(
         self, function: Callable[..., Any], *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        response = await asyncio.to_thread(
-            function, *args, _preload_content=False, _request_timeout=self._timeout, **kwargs
-        )
+        waits = self._backoff.delays(random.random)
+        while True:
+            try:
+                response = await asyncio.to_thread(
+                    function,
+                    *args,
+                    _preload_content=False,
+                    _request_timeout=self._timeout,
+                    **kwargs,
+                )
+                break
+            except Exception as exc:
+                if not waits or not retriable(exc):
+                    raise
+                await asyncio.sleep(waits.pop(0))
         body = json.loads(response.data or b"{}")
         return body if isinstance(body, dict) else {}
 
