@@ -66,6 +66,10 @@ bench-fnrunner:
 bench-scale:
     {{venv}}/python bench/scale.py
 
+# 1,000 watchers on one apiserver: watch fan-out latency (kernel receipt times), get rate
+bench-apiserver:
+    {{venv}}/python bench/apiserver.py
+
 # a plain git push until kubectl shows it, against the poll interval
 bench-discovery:
     {{venv}}/python bench/discovery_lag.py
