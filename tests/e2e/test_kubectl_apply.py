@@ -330,3 +330,61 @@ def test_unknown_fields_are_pruned_unless_strict_refuses_them(stack: Running) ->
     )
     assert 'Warning: unknown field "spec.bogus"' in patched.stderr
     assert "bogus" not in get(stack, "pruned")["spec"]
+
+
+LIST_WITH_TYPOS = """\
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Secret
+  metadata: {name: listed-secret}
+  stringData: {token: t}
+  bogus: 1
+- apiVersion: config.porch.kpt.dev/v1alpha1
+  kind: Repository
+  metadata: {name: listed-repo}
+  spec:
+    type: git
+    git: {repo: REPO, branchh: main}
+"""
+
+
+def test_a_v1_list_is_validated_from_openapi_v2_then_created(stack: Running) -> None:
+    """kubectl checks a List's items itself, against /openapi/v2 (protobuf): typos in a core
+    and in a Porch item are both caught before anything is sent."""
+    typos = LIST_WITH_TYPOS.replace("REPO", stack.repo_url)
+    refused = stack.kubectl("create", "-f", "-", stdin=typos, check=False)
+    assert refused.returncode != 0
+    assert 'unknown field "bogus" in io.k8s.api.core.v1.Secret' in refused.stderr
+    assert 'unknown field "branchh"' in refused.stderr
+    assert "dev.kpt.porch.config.v1alpha1.Repository.spec.git" in refused.stderr
+    assert "listed-secret" not in stack.kubectl("get", "secrets", "-o", "name").stdout
+    fixed = typos.replace("  bogus: 1\n", "").replace("branchh", "branch")
+    created = stack.kubectl("create", "-f", "-", stdin=fixed).stdout
+    assert "secret/listed-secret created" in created
+    assert "repository.config.porch.kpt.dev/listed-repo created" in created
+    listed = stack.kubectl("get", "secrets,repositories", "-o", "json").stdout
+    replaced = stack.kubectl("replace", "-f", "-", stdin=listed).stdout
+    assert "secret/listed-secret replaced" in replaced
+    stack.kubectl("delete", "secret/listed-secret", "repository/listed-repo")
+
+
+def test_openapi_v2_json_defines_every_kind(stack: Running) -> None:
+    doc = json.loads(stack.kubectl("get", "--raw", "/openapi/v2").stdout)
+    assert doc["swagger"] == "2.0"
+    kinds = {
+        (gvk["group"], gvk["kind"])
+        for schema in doc["definitions"].values()
+        for gvk in schema.get("x-kubernetes-group-version-kind", ())
+    }
+    for kind in ("PackageRevision", "PackageRevisionResources"):
+        assert ("porch.kpt.dev", kind) in kinds
+    assert ("config.porch.kpt.dev", "Repository") in kinds
+    assert {("", "Secret"), ("", "Namespace")} <= kinds
+    patch = doc["paths"][
+        "/apis/config.porch.kpt.dev/v1alpha1/namespaces/{namespace}/repositories/{name}"
+    ]["patch"]
+    assert "fieldValidation" in {p["name"] for p in patch["parameters"]}
+    refs = json.dumps(doc)
+    assert "#/components/" not in refs

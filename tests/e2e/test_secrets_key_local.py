@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import secrets
 import stat
 from pathlib import Path
 
@@ -65,3 +66,47 @@ def test_a_restart_keeps_the_key(tmp_path: Path) -> None:
         assert base64.b64decode(got).decode() == PASSWORD
     finally:
         again.stop()
+
+
+def test_a_key_rotation_is_finished_with_kubectl_replace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kube's procedure for re-encrypting Secrets under a new key, unchanged: restart with
+    the new key (the old one for reads only), then ``kubectl get secrets -A -o json |
+    kubectl replace -f -``; after that the old key can go."""
+    first = porch_up(tmp_path)
+    try:
+        for name in ("one", "two"):
+            first.kubectl(
+                "create", "secret", "generic", name, f"--from-literal=password={PASSWORD}"
+            )
+    finally:
+        first.stop()
+    key_file = tmp_path / "secrets.key"
+    old_file = tmp_path / "old.key"
+    old_file.write_bytes(key_file.read_bytes())
+    old_file.chmod(0o600)
+    key_file.write_bytes(base64.b64encode(secrets.token_bytes(32)) + b"\n")
+    new_key = secretcipher.parse_key(key_file.read_bytes())
+    monkeypatch.setenv("PORCH_SECRETS_OLD_KEY_FILE", str(old_file))
+    rotating = porch_up(tmp_path)
+    try:
+        assert not raw_secret(rotating, "default", "one").startswith(
+            secretcipher.MAGIC + secretcipher.key_id(new_key)
+        )
+        listed = rotating.kubectl("get", "secrets", "-A", "-o", "json").stdout
+        rotating.kubectl("replace", "-f", "-", stdin=listed)
+        for name in ("one", "two"):
+            raw = raw_secret(rotating, "default", name)
+            assert raw.startswith(secretcipher.MAGIC + secretcipher.key_id(new_key))
+    finally:
+        rotating.stop()
+    monkeypatch.delenv("PORCH_SECRETS_OLD_KEY_FILE")
+    old_file.unlink()
+    after = porch_up(tmp_path)
+    try:
+        for name in ("one", "two"):
+            got = after.kubectl("get", "secret", name, "-o", "jsonpath={.data.password}").stdout
+            assert base64.b64decode(got).decode() == PASSWORD
+    finally:
+        after.stop()

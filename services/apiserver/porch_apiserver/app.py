@@ -15,7 +15,7 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from porch.errors import NotFound, PorchError
-from porch_apiserver import auth, corev1, discovery, metrics, openapi, statuses
+from porch_apiserver import auth, corev1, discovery, metrics, openapi, openapi_v2, statuses
 from porch_apiserver.corehandlers import CoreResources
 from porch_apiserver.handlers import MAX_BODY, Resources
 from porch_apiserver.mirror import Mirror
@@ -122,6 +122,15 @@ async def openapi_document(request: web.Request) -> web.Response:
     return web.Response(body=data, content_type="application/json")
 
 
+async def openapi_v2_document(request: web.Request) -> web.Response:
+    """Swagger 2.0: protobuf when asked for it (kubectl, client-go), JSON otherwise."""
+    protobuf = openapi_v2.PROTOBUF in request.headers.get("Accept", "")
+    data = openapi_v2.document_bytes(core=CORE_API in request.app, protobuf=protobuf)
+    if protobuf:
+        return web.Response(body=data, content_type=openapi_v2.PROTOBUF_SERVED)
+    return web.Response(body=data, content_type="application/json")
+
+
 CORE_API = web.AppKey("core_api", CoreResources)  # set when core v1 is served (local mode)
 
 
@@ -149,6 +158,7 @@ def build(
     r.add_get("/metrics", metrics.serve)  # authorized like any non-resource path
     r.add_get("/api", api_root)
     r.add_get("/apis", apis_root)
+    r.add_get("/openapi/v2", openapi_v2_document)
     r.add_get("/openapi/v3", openapi_index)
     r.add_get("/openapi/v3/apis/{group}/{version}", openapi_document)
     r.add_get("/apis/{group}", api_group)
