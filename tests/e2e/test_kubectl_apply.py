@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+import ssl
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -388,3 +391,20 @@ def test_openapi_v2_json_defines_every_kind(stack: Running) -> None:
     assert "fieldValidation" in {p["name"] for p in patch["parameters"]}
     refs = json.dumps(doc)
     assert "#/components/" not in refs
+
+
+def test_openapi_v2_answers_304_to_its_etag(stack: Running) -> None:
+    """What kube-apiserver's aggregator does every minute with an aggregated API's v2."""
+    path = "/openapi/v2"
+    context = ssl.create_default_context(cafile=str(stack.home / "pki" / "ca.crt"))
+    headers = {"Authorization": f"Bearer {stack.token()}", "Accept": "application/json"}
+    with urllib.request.urlopen(
+        urllib.request.Request(stack.api + path, headers=headers), context=context
+    ) as first:
+        etag = first.headers["ETag"]
+        assert json.loads(first.read())["swagger"] == "2.0"
+    again = urllib.request.Request(stack.api + path, headers={**headers, "If-None-Match": etag})
+    with pytest.raises(urllib.error.HTTPError) as unchanged:
+        urllib.request.urlopen(again, context=context)
+    unchanged.value.close()
+    assert unchanged.value.code == 304

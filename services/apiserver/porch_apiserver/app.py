@@ -125,10 +125,14 @@ async def openapi_document(request: web.Request) -> web.Response:
 async def openapi_v2_document(request: web.Request) -> web.Response:
     """Swagger 2.0: protobuf when asked for it (kubectl, client-go), JSON otherwise."""
     protobuf = openapi_v2.PROTOBUF in request.headers.get("Accept", "")
-    data = openapi_v2.document_bytes(core=CORE_API in request.app, protobuf=protobuf)
-    if protobuf:
-        return web.Response(body=data, content_type=openapi_v2.PROTOBUF_SERVED)
-    return web.Response(body=data, content_type="application/json")
+    core = CORE_API in request.app
+    data = openapi_v2.document_bytes(core=core, protobuf=protobuf)
+    # kube-apiserver's aggregator polls this with If-None-Match: unchanged is a 304.
+    etag = openapi_v2.etag(core=core, protobuf=protobuf)
+    if etag in request.headers.get("If-None-Match", ""):
+        return web.Response(status=304, headers={"ETag": etag})
+    kind = openapi_v2.PROTOBUF_SERVED if protobuf else "application/json"
+    return web.Response(body=data, content_type=kind, headers={"ETag": etag})
 
 
 CORE_API = web.AppKey("core_api", CoreResources)  # set when core v1 is served (local mode)

@@ -19,6 +19,7 @@ defaults and enums travel as YAML (JSON text, which is YAML) in gnostic's ``Any`
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import struct
 from collections.abc import Iterable
@@ -336,4 +337,10 @@ def document_bytes(*, core: bool, protobuf: bool) -> bytes:
     return json.dumps(doc, separators=(",", ":"), sort_keys=True).encode()
 
 
-__all__ = ["PROTOBUF", "PROTOBUF_SERVED", "document", "document_bytes", "encode"]
+@functools.cache
+def etag(*, core: bool, protobuf: bool) -> str:
+    """A strong ETag of the served bytes (quoted, as HTTP wants it)."""
+    return '"' + hashlib.sha256(document_bytes(core=core, protobuf=protobuf)).hexdigest() + '"'
+
+
+__all__ = ["PROTOBUF", "PROTOBUF_SERVED", "document", "document_bytes", "encode", "etag"]
