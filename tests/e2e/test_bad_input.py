@@ -111,6 +111,21 @@ def test_unknown_repository(unchanged: Running) -> None:
     assert "nope" in str(body["message"])
 
 
+def test_a_resource_not_served_is_404_for_every_method(unchanged: Running) -> None:
+    """As kube-apiserver: 404 for what it does not have, 405 only for a verb a served
+    resource lacks (here: create across all namespaces)."""
+    review = b'{"kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1"}'
+    for path in (
+        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+        "/apis/porch.kpt.dev/v1alpha1/widgets",
+        "/api/v1/pods",
+    ):
+        code, body = post(unchanged, review, path=path)
+        assert_status(code, body, want=404, reason="NotFound")
+    code, body = post(unchanged, b"{}", path="/apis/porch.kpt.dev/v1alpha1/packagerevisions")
+    assert_status(code, body, want=405, reason="MethodNotAllowed")
+
+
 def test_malformed_json(unchanged: Running) -> None:
     code, body = post(unchanged, b'{"apiVersion": "porch.kpt.dev/v1alpha1", "kind": ')
     assert_status(code, body, want=400, reason="BadRequest")

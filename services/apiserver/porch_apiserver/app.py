@@ -15,10 +15,19 @@ from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from porch.errors import NotFound, PorchError
-from porch_apiserver import auth, corev1, discovery, metrics, openapi, openapi_v2, statuses
+from porch_apiserver import (
+    auth,
+    corev1,
+    discovery,
+    metrics,
+    openapi,
+    openapi_v2,
+    statuses,
+)
 from porch_apiserver.corehandlers import CoreResources
 from porch_apiserver.handlers import MAX_BODY, Resources
 from porch_apiserver.mirror import Mirror
+from porch_apiserver.resources import lookup as lookup_resource
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +49,32 @@ async def errors_as_status(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPNotFound:
         return _status_response(NotFound("the server could not find the requested resource"))
     except web.HTTPMethodNotAllowed as exc:
+        if not _names_a_served_resource(request.path):  # e.g. POST to a group not served here
+            return _status_response(NotFound("the server could not find the requested resource"))
         return _status_response(statuses.method_not_allowed(exc.method))
     except web.HTTPException:
         raise
     except Exception:
         log.exception("internal error serving %s %s", request.method, request.path)
         return _status_response(PorchError("an internal error occurred; see the apiserver log"))
+
+
+def _names_a_served_resource(path: str) -> bool:
+    """Whether ``path`` is under a resource this server serves: kube answers 404, not 405,
+    for any method on a resource it does not have."""
+    parts = path.strip("/").split("/")
+    if parts[0] == "apis" and len(parts) >= 4:
+        group, version, rest = parts[1], parts[2], parts[3:]
+    elif parts[0] == "api" and len(parts) >= 3:
+        group, version, rest = "", parts[1], parts[2:]
+    else:
+        return True  # not a resource path: the route's 405 stands
+    if len(rest) >= 3 and rest[0] == "namespaces":
+        rest = rest[2:]
+    plural = rest[0]
+    if group:
+        return lookup_resource(group, version, plural) is not None
+    return corev1.lookup(version, plural) is not None
 
 
 def readiness(mirror: Mirror) -> Middleware:
