@@ -15,16 +15,13 @@ import aiohttp
 import msgspec
 import pytest
 import uvloop
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 from porch.domain import snapshots
 from porch.eventlog.buckets import Entry
 from porch_apiserver import watching
-from porch_apiserver.app import errors_as_status
-from porch_apiserver.handlers import Resources
 from porch_apiserver.mirror import Collection, Mirror
 from porch_apiserver.tables import TABLE_CONTENT_TYPE
+from tests.unit.test_apiserver_watching import watch_server
 
 PATH = "/apis/porch.kpt.dev/v1alpha1/namespaces/default/packagerevisions"
 KEY = snapshots.object_key("default", "a")
@@ -83,17 +80,8 @@ class Served:
 async def _served() -> AsyncIterator[Served]:
     mirror = Mirror(None, snapshots.Buckets("test"))  # type: ignore[arg-type]
     mirror.revisions.apply(Entry(key=KEY, value=_revision({}), revision=1))
-    resources = Resources(mirror=mirror, writer=None, blobs=None, bookmark_every=0.2)  # type: ignore[arg-type]
-    app = web.Application(middlewares=[errors_as_status])
-    app.router.add_get(
-        "/apis/{group}/{version}/namespaces/{namespace}/{plural}", resources.list_or_watch
-    )
-    server = TestServer(app)
-    await server.start_server()
-    try:
-        yield Served(str(server.make_url("")), mirror)
-    finally:
-        await server.close()
+    async with watch_server(mirror) as url:
+        yield Served(url, mirror)
 
 
 Scenario = Callable[[Served, pytest.MonkeyPatch], Awaitable[None]]

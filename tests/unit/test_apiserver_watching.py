@@ -5,6 +5,7 @@ and ``Stream.offer`` (direct writes, queueing behind a slow reader) on a real so
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import AsyncIterator
@@ -36,12 +37,10 @@ def _revision(name: str, labels: dict[str, str] | None = None) -> bytes:
     return msgspec.json.encode(obj)
 
 
-@pytest.fixture
-async def served() -> AsyncIterator[tuple[str, Mirror]]:
-    mirror = Mirror(None, snapshots.Buckets("test"))  # type: ignore[arg-type]
-    for rev, name in enumerate(("a", "b"), start=1):
-        key = snapshots.object_key("default", name)
-        mirror.revisions.apply(Entry(key=key, value=_revision(name), revision=rev))
+@contextlib.asynccontextmanager
+async def watch_server(mirror: Mirror) -> AsyncIterator[str]:
+    """A loopback aiohttp server answering namespaced lists and watches from ``mirror``
+    (periodic bookmarks every 0.2 s); yields its base URL."""
     resources = Resources(mirror=mirror, writer=None, blobs=None, bookmark_every=0.2)  # type: ignore[arg-type]
     app = web.Application(middlewares=[errors_as_status])
     app.router.add_get(
@@ -50,9 +49,19 @@ async def served() -> AsyncIterator[tuple[str, Mirror]]:
     server = TestServer(app)
     await server.start_server()
     try:
-        yield str(server.make_url("")), mirror
+        yield str(server.make_url(""))
     finally:
         await server.close()
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[tuple[str, Mirror]]:
+    mirror = Mirror(None, snapshots.Buckets("test"))  # type: ignore[arg-type]
+    for rev, name in enumerate(("a", "b"), start=1):
+        key = snapshots.object_key("default", name)
+        mirror.revisions.apply(Entry(key=key, value=_revision(name), revision=rev))
+    async with watch_server(mirror) as url:
+        yield url, mirror
 
 
 async def _events(url: str) -> list[dict[str, Any]]:
@@ -139,6 +148,13 @@ async def transport() -> AsyncIterator[tuple[asyncio.Transport, asyncio.StreamRe
         await server.wait_closed()
 
 
+def _parked(sink: asyncio.Transport) -> watching.Stream:
+    """A stream past its snapshot (revision 1), taking changes directly on ``sink``."""
+    stream = watching.Stream(lambda obj: True, last=1)
+    stream.direct = sink
+    return stream
+
+
 def _change(revision: int) -> Change:
     obj = {"metadata": {"name": "a", "resourceVersion": str(revision)}}
     return Change("MODIFIED", "k", obj, revision)
@@ -148,8 +164,7 @@ async def test_a_parked_stream_writes_framed_chunks_in_order_once(
     transport: tuple[asyncio.Transport, asyncio.StreamReader],
 ) -> None:
     sink, reader = transport
-    stream = watching.Stream(lambda obj: True, last=1)
-    stream.direct = sink
+    stream = _parked(sink)
     for revision in (1, 2, 3, 3, 2, 4):  # 1 is the snapshot's; repeats are ignored
         stream.offer(_change(revision))
     expected = b"".join(_change(r).chunk for r in (2, 3, 4))
@@ -165,8 +180,7 @@ async def test_once_a_change_is_queued_later_ones_queue_behind_it(
     transport: tuple[asyncio.Transport, asyncio.StreamReader],
 ) -> None:
     sink, reader = transport
-    stream = watching.Stream(lambda obj: True, last=1)
-    stream.direct = sink
+    stream = _parked(sink)
     sink.write(b"x" * (watching.DIRECT_BUFFER_LIMIT * 64))  # the reader is not reading
     for _ in range(100):
         if sink.get_write_buffer_size() > watching.DIRECT_BUFFER_LIMIT:

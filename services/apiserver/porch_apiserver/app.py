@@ -30,6 +30,7 @@ from porch_apiserver.mirror import Mirror
 from porch_apiserver.resources import lookup as lookup_resource
 
 log = logging.getLogger(__name__)
+NOT_FOUND = "the server could not find the requested resource"  # kube's words
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 PUBLIC = frozenset({"/version", "/healthz", "/livez", "/readyz"})
@@ -47,10 +48,10 @@ async def errors_as_status(request: web.Request, handler: Handler) -> web.Stream
     except PorchError as exc:
         return _status_response(exc)
     except web.HTTPNotFound:
-        return _status_response(NotFound("the server could not find the requested resource"))
+        return _status_response(NotFound(NOT_FOUND))
     except web.HTTPMethodNotAllowed as exc:
         if not _names_a_served_resource(request.path):  # e.g. POST to a group not served here
-            return _status_response(NotFound("the server could not find the requested resource"))
+            return _status_response(NotFound(NOT_FOUND))
         return _status_response(statuses.method_not_allowed(exc.method))
     except web.HTTPException:
         raise
@@ -127,14 +128,14 @@ async def apis_root(request: web.Request) -> web.Response:
 async def api_group(request: web.Request) -> web.Response:
     body = discovery.api_group(request.match_info["group"])
     if body is None:
-        raise NotFound("the server could not find the requested resource")
+        raise NotFound(NOT_FOUND)
     return _json(body)
 
 
 async def api_resources(request: web.Request) -> web.Response:
     body = discovery.api_resource_list(request.match_info["group"], request.match_info["version"])
     if body is None:
-        raise NotFound("the server could not find the requested resource")
+        raise NotFound(NOT_FOUND)
     return _json(body)
 
 
@@ -147,7 +148,7 @@ async def openapi_document(request: web.Request) -> web.Response:
         request.match_info["group"], request.match_info["version"]
     )
     if data is None:
-        raise NotFound("the server could not find the requested resource")
+        raise NotFound(NOT_FOUND)
     return web.Response(body=data, content_type="application/json")
 
 

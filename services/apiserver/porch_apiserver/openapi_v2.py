@@ -30,7 +30,7 @@ from porch_apiserver import openapi, resources
 Json = dict[str, Any]
 PROTOBUF = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf"
 PROTOBUF_SERVED = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch")  # PathItem's order
 
 
 # --- v3 -> v2, as JSON ------------------------------------------------------------------------
@@ -265,21 +265,19 @@ def _parameter_pb(p: Json) -> bytes:
     return _field(1, parameter)  # ParametersItem.parameter
 
 
+def _response_pb(code: str, response: Json) -> bytes:
+    """A ``NamedResponseValue``: the code, then ResponseValue.response (description and,
+    when there is one, SchemaItem.schema)."""
+    schema = response.get("schema")
+    body = _string(1, response.get("description"))
+    if schema is not None:
+        body += _field(2, _field(1, _schema(schema)))
+    return _string(1, code) + _field(2, _field(1, body))
+
+
 def _operation_pb(op: Json) -> bytes:
     responses = b"".join(
-        _field(
-            1,
-            _string(1, code)
-            + _field(
-                2,
-                _field(
-                    1,
-                    _string(1, r.get("description"))
-                    + (_field(2, _field(1, _schema(r["schema"]))) if "schema" in r else b""),
-                ),
-            ),
-        )
-        for code, r in (op.get("responses") or {}).items()
+        _field(1, _response_pb(code, r)) for code, r in (op.get("responses") or {}).items()
     )
     return b"".join(
         [
@@ -299,8 +297,11 @@ def _operation_pb(op: Json) -> bytes:
 
 
 def _path_item_pb(item: Json) -> bytes:
-    numbers = {"get": 2, "put": 3, "post": 4, "delete": 5, "options": 6, "head": 7, "patch": 8}
-    parts = [_field(numbers[m], _operation_pb(item[m])) for m in _METHODS if m in item]
+    parts = [  # PathItem numbers its operations 2..8 in _METHODS order
+        _field(number, _operation_pb(item[m]))
+        for number, m in enumerate(_METHODS, start=2)
+        if m in item
+    ]
     parts += [_field(9, _parameter_pb(p)) for p in item.get("parameters") or ()]
     parts.append(_extensions(10, item))
     return b"".join(parts)

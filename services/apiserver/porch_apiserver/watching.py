@@ -167,7 +167,6 @@ async def serve(
                         await _bookmark(response, resource, coll.revision)
         return response
     finally:
-        stream.direct = None
         coll.watchers.discard(stream)
 
 
